@@ -1,0 +1,157 @@
+"""SafetyOps: school safety-officer operations.
+
+``create_app`` only wires things together: configuration, extensions, blueprints, error
+handlers and CLI commands. It touches no database and no network.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+from safetyops.config import CONFIGS, check_production_config
+from safetyops.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _resource_dir(name: str) -> Path:
+    """Top-level folder in a source checkout, packaged copy in an installed wheel."""
+    in_checkout = PACKAGE_DIR.parent / name
+    return in_checkout if in_checkout.is_dir() else PACKAGE_DIR / name
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(_resource_dir("templates")),
+        static_folder=str(_resource_dir("static")),
+        instance_path=os.environ.get("SAFETYOPS_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    env_name = (overrides or {}).get("ENV_NAME") or os.environ.get("SAFETYOPS_ENV", "development")
+    app.config.from_object(CONFIGS[env_name])
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env(prefix="SAFETYOPS")
+    app.config.update(overrides or {})
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config.get("DATABASE_URL"))
+    if app.config["ENV_NAME"] == "production":
+        check_production_config(app.config)
+
+
+def _normalise_db_url(url: str | None) -> str | None:
+    # Accept the common postgres:// and postgresql:// spellings; we ship psycopg 3.
+    if url and url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def register_extensions(app: Flask) -> None:
+    from safetyops.services.accounts import load_user_by_session_token
+    from safetyops.services.tokens import user_for_token
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_resource_dir("migrations")))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user_by_session_token)
+
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        user = user_for_token(header[len("Bearer ") :].strip())
+        if user is not None:
+            g.token_auth = True
+        return user
+
+
+def _select_locale():
+    if current_user and current_user.is_authenticated and getattr(current_user, "locale", None):
+        return current_user.locale
+    from flask import current_app
+
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+
+
+def register_blueprints(app: Flask) -> None:
+    from safetyops.admin.views import bp as admin_bp
+    from safetyops.api.views import bp as api_bp
+    from safetyops.auth.views import bp as auth_bp
+    from safetyops.campuses.views import bp as campuses_bp
+    from safetyops.main.views import bp as main_bp
+
+    for bp in (auth_bp, main_bp, campuses_bp, admin_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from safetyops.access import enforce_access
+    from safetyops.services import audit
+
+    @app.before_request
+    def _authorize():
+        return enforce_access()
+
+    @app.before_request
+    def _audit_context():
+        user_id = current_user.id if current_user.is_authenticated else None
+        interface = "api" if request.path.startswith("/api/") or g.get("token_auth") else "web"
+        audit.set_context(user_id, interface)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from safetyops.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from safetyops.main.navigation import navigation_for
+
+    @app.context_processor
+    def _inject():
+        user = current_user if current_user.is_authenticated else None
+        return {"nav_items": navigation_for(user) if user else [], "get_locale": get_locale}
+
+
+def register_commands(app: Flask) -> None:
+    from safetyops.cli import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""Safety-department administration: campuses, checkpoints, users."""

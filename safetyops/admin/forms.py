@@ -1,0 +1,89 @@
+"""Administration forms: shape only; services validate the rules."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+GRADE_BAND_CHOICES = [
+    ("", _l("(not set)")),
+    ("elementary", _l("Elementary")),
+    ("middle", _l("Middle")),
+    ("high", _l("High")),
+    ("k8", _l("K-8")),
+    ("k12", _l("K-12")),
+    ("other", _l("Other")),
+]
+CHECKPOINT_KIND_CHOICES = [
+    ("exterior_door", _l("Exterior door")),
+    ("interior_door", _l("Interior door")),
+    ("gate", _l("Gate")),
+    ("perimeter", _l("Perimeter")),
+    ("parking_lot", _l("Parking lot")),
+    ("other", _l("Other")),
+]
+EXPECTED_STATE_CHOICES = [
+    ("locked", _l("Locked")),
+    ("closed", _l("Closed")),
+    ("clear", _l("Clear")),
+    ("secure", _l("Secure")),
+]
+ROLE_CHOICES = [
+    ("officer", _l("Officer")),
+    ("supervisor", _l("Supervisor")),
+    ("principal", _l("Principal")),
+    ("safety_admin", _l("Safety department")),
+    ("viewer", _l("Viewer (read-only)")),
+]
+
+
+class ButtonForm(FlaskForm):
+    """A form with only the CSRF token, for POST buttons (deactivate, sign out)."""
+
+
+class CampusForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
+    timezone = StringField(
+        _l("Time zone"), validators=[DataRequired(), Length(max=64)], default="America/Denver"
+    )
+    grade_band = SelectField(_l("Grade band"), choices=GRADE_BAND_CHOICES, default="")
+    principal_id = SelectField(_l("Principal"), coerce=int, choices=[], validate_choice=True)
+
+
+class CheckpointForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    kind = SelectField(_l("Kind"), choices=CHECKPOINT_KIND_CHOICES)
+    expected_state = SelectField(_l("Expected state"), choices=EXPECTED_STATE_CHOICES)
+    walk_order = IntegerField(
+        _l("Walking order"), validators=[Optional(), NumberRange(min=0, max=100000)], default=0
+    )
+    location_notes = TextAreaField(_l("Location notes"), validators=[Optional(), Length(max=2000)])
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    employer_id = SelectField(_l("Employer"), coerce=int, choices=[])
+    campus_ids = CheckboxesField(_l("Campuses"), coerce=int, choices=[])
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[Optional(), Length(max=1024)],
+        description=_l("Required for a new user; leave empty to keep the current one."),
+    )

@@ -1,0 +1,64 @@
+"""Sign in, sign out, change password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from safetyops.access import allow, public
+from safetyops.auth.forms import LoginForm, PasswordChangeForm
+from safetyops.extensions import limiter
+from safetyops.forms import apply_errors
+from safetyops.redirects import is_local_path
+from safetyops.services import accounts
+from safetyops.services.errors import ValidationFailed
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("main.home"))
+    if form.validate_on_submit():
+        result = accounts.authenticate(form.email.data, form.password.data)
+        if result.user is not None:
+            login_user(result.user)
+            target = form.next.data
+            return redirect(target if is_local_path(target) else url_for("main.home"))
+        form.password.errors.append(result.error)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@allow()
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow()
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            login_user(current_user._get_current_object())  # the session token rotated; keep this device signed in
+            flash(_("Your password is changed. Other devices are signed out."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,1 @@
+"""Campus pages everyone with access to a campus can read."""

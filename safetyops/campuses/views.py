@@ -1,0 +1,27 @@
+"""Campus pages: the list of campuses a user may see and one campus with its checkpoints."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from safetyops.access import allow, campus_for
+from safetyops.services import overview
+
+bp = Blueprint("campuses", __name__, url_prefix="/campuses")
+
+
+@bp.route("/")
+@allow()
+def index():
+    return render_template(
+        "campuses/index.html", summaries=overview.campus_summaries(current_user)
+    )
+
+
+@bp.route("/<code>")
+@allow()
+def detail(code: str):
+    campus = campus_for(current_user, code)
+    checkpoints = [cp for cp in campus.checkpoints if cp.active]
+    return render_template("campuses/detail.html", campus=campus, checkpoints=checkpoints)

@@ -1,0 +1,216 @@
+"""The ``safetyops`` command line (also ``flask --app safetyops ...``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+from sqlalchemy import select
+
+from safetyops.extensions import db
+from safetyops.models import ApiToken, Campus, Role
+from safetyops.services import accounts, audit, campuses, demo, tokens
+from safetyops.services.errors import ValidationFailed
+
+
+def _as_cli() -> None:
+    audit.set_context(None, "cli")
+
+
+def _read_file(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"cannot read {path}: {exc}") from exc
+
+
+def _user_or_fail(email: str):
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user with email {email}")
+    return user
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (successfully) if data exists.")
+def demo_command(if_empty: bool) -> None:
+    """Load the demo district into an empty database."""
+    _as_cli()
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("demo data is refused under the production config")
+    if not demo.database_is_empty():
+        if if_empty:
+            click.echo("Database already has data; demo not loaded.")
+            return
+        raise click.ClickException("the database is not empty; demo data needs an empty one")
+    counts = demo.load_demo()
+    click.echo(
+        f"Demo district loaded: {counts['campuses']} campuses, "
+        f"{counts['checkpoints']} checkpoints, {counts['users']} users."
+    )
+    print_demo_logins()
+
+
+def print_demo_logins() -> None:
+    from safetyops.config import DEMO_PASSWORD
+
+    click.echo(f"Demo logins (password: {DEMO_PASSWORD}):")
+    for email in demo.DEMO_LOGINS:
+        click.echo(f"  {email}")
+
+
+@click.command("demo-logins")
+def demo_logins_command() -> None:
+    """Print the demo logins."""
+    print_demo_logins()
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import CSV files (validated as a whole: a bad file imports nothing)."""
+
+
+def _report(result) -> None:
+    if not result.ok:
+        for error in result.errors:
+            click.echo(f"error: {error}", err=True)
+        raise click.ClickException(f"{len(result.errors)} error(s); nothing was imported")
+    click.echo(f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}")
+
+
+@import_group.command("campuses")
+@click.argument("file", type=click.Path(dir_okay=False))
+def import_campuses(file: str) -> None:
+    """Import campuses: code,name,timezone,address,grade_band."""
+    _as_cli()
+    _report(campuses.import_campuses(_read_file(file)))
+
+
+@import_group.command("checkpoints")
+@click.argument("file", type=click.Path(dir_okay=False))
+def import_checkpoints(file: str) -> None:
+    """Import checkpoints: campus_code,name,kind[,walk_order,expected_state,location_notes]."""
+    _as_cli()
+    _report(campuses.import_checkpoints(_read_file(file)))
+
+
+@click.group("tokens")
+def tokens_group() -> None:
+    """Personal API tokens."""
+
+
+@tokens_group.command("create")
+@click.option("--user", "email", required=True, help="Email of the token's owner.")
+@click.option("--name", default="", help="What the token is for.")
+def tokens_create(email: str, name: str) -> None:
+    """Create a token; it is printed once, alone on the last line."""
+    _as_cli()
+    user = _user_or_fail(email)
+    if not user.active:
+        raise click.ClickException(f"{email} is deactivated")
+    token, secret = tokens.create_token(user, name)
+    click.echo(f"Token {token.id} for {user.email} ({user.role}). Store it now; it is not shown again:")
+    click.echo(secret)
+
+
+@tokens_group.command("list")
+@click.option("--user", "email", required=True)
+def tokens_list(email: str) -> None:
+    """List a user's tokens."""
+    for token in tokens.tokens_of(_user_or_fail(email)):
+        state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+        click.echo(f"{token.id}\t{token.prefix}...\t{state}\tlast used {used}\t{token.name}")
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id: int) -> None:
+    """Revoke a token by id."""
+    _as_cli()
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise click.ClickException(f"no token {token_id}")
+    tokens.revoke_token(token)
+    click.echo(f"Token {token_id} revoked.")
+
+
+@click.group("users")
+def users_group() -> None:
+    """Staff accounts."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--campus", "campus_codes", multiple=True, help="Campus code (repeatable).")
+@click.password_option(help="Initial password (prompted if not given).")
+def users_create(email, name, role, campus_codes, password) -> None:
+    """Create a user (e.g. the first safety admin of a new deployment)."""
+    _as_cli()
+    found = list(db.session.scalars(select(Campus).where(Campus.code.in_(campus_codes))))
+    missing = set(campus_codes) - {c.code for c in found}
+    if missing:
+        raise click.ClickException(f"unknown campus code(s): {', '.join(sorted(missing))}")
+    try:
+        user = accounts.create_user(
+            email=email, name=name, role=role, password=password, campuses=found
+        )
+    except ValidationFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {user.email} ({user.role}).")
+
+
+@users_group.command("deactivate")
+@click.argument("email")
+def users_deactivate(email: str) -> None:
+    """Deactivate a user (users are never deleted)."""
+    _as_cli()
+    accounts.set_active(_user_or_fail(email), False)
+    click.echo(f"{email} deactivated.")
+
+
+@click.command("check-deploy")
+def check_deploy() -> None:
+    """Refuse to serve production with unsafe settings or demo passwords (run before gunicorn)."""
+    from safetyops.config import check_production_config
+
+    problems = []
+    try:
+        check_production_config(current_app.config)
+    except RuntimeError as exc:
+        problems.append(str(exc))
+    offenders = accounts.users_with_demo_password()
+    if offenders:
+        problems.append(
+            "these active accounts still use the demo password: "
+            + ", ".join(u.email for u in offenders)
+        )
+    if problems:
+        for problem in problems:
+            click.echo(f"refused: {problem}", err=True)
+        sys.exit(1)
+    click.echo("deployment checks passed")
+
+
+COMMANDS = [
+    demo_command, demo_logins_command, import_group, tokens_group, users_group, check_deploy,
+]
+
+
+def register(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from safetyops import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, help="SafetyOps command line.")

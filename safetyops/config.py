@@ -1,0 +1,103 @@
+"""Configuration classes.
+
+Order of precedence (last wins): the class chosen by SAFETYOPS_ENV, ``instance/config.py``,
+then ``SAFETYOPS_*`` environment variables (``SAFETYOPS_DATABASE_URL`` becomes
+``DATABASE_URL``). Nothing here is read at import time by the rest of the app.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+DEMO_PASSWORD = "safetyops-demo"  # noqa: S105 - the documented demo login, refused in production
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # Relative SQLite paths are resolved inside the instance folder by Flask-SQLAlchemy.
+    DATABASE_URL = "sqlite:///safetyops.db"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Sessions and cookies
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    # CSRF is checked by safetyops.access for every unsafe request that is not
+    # authenticated by an API token, so Flask-WTF's global hook stays off.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None  # a tablet left open through a shift must still submit
+
+    # Passwords (argon2id, memory-hard) and login protection
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536  # KiB
+    ARGON2_PARALLELISM = 2
+    PASSWORD_MIN_LENGTH = 10
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+    LOGIN_RATE_LIMIT = "20 per minute"
+
+    # Flask-Limiter: memory:// is per process; use redis:// with several web workers.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ["en", "es"]
+
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    DEFAULT_TIMEZONE = "America/Denver"
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    DATABASE_URL = "sqlite://"
+    # Cheap hashes keep the suite fast; the algorithm is the same.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    SECRET_KEY = None
+    DATABASE_URL = None
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+def check_production_config(config: dict) -> None:
+    """Refuse to run production with a default or weak secret key or no database."""
+    key = config.get("SECRET_KEY")
+    if not key or key == DEFAULT_SECRET_KEY or len(str(key)) < 32:
+        raise ConfigError(
+            "Production needs SAFETYOPS_SECRET_KEY: a random value of at least 32 characters "
+            '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
+        )
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        raise ConfigError("Production needs SAFETYOPS_DATABASE_URL (PostgreSQL).")

@@ -1,0 +1,29 @@
+"""The navigation each role sees: derived from the endpoints' access rules, never listed twice."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from safetyops.access import PUBLIC, access_rule_for
+from safetyops.models import Role, User
+
+# (endpoint, label) in display order; an item shows only if the user may open it.
+NAV_ITEMS = [
+    ("main.home", _l("Home")),
+    ("campuses.index", _l("Campuses")),
+    ("admin.campuses_list", _l("Manage campuses")),
+    ("admin.users", _l("Users")),
+    ("admin.audit", _l("Audit trail")),
+]
+
+
+def navigation_for(user: User) -> list[dict]:
+    items = []
+    for endpoint, label in NAV_ITEMS:
+        rule = access_rule_for(endpoint)
+        if rule is None:
+            continue
+        if rule == PUBLIC or Role(user.role) in rule:
+            items.append({"endpoint": endpoint, "url": url_for(endpoint), "label": label})
+    return items

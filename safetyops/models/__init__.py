@@ -1,0 +1,33 @@
+"""Typed SQLAlchemy models, one module per area. Import models from here."""
+
+from safetyops.models.accounts import (
+    DISTRICT_WIDE_ROLES,
+    ApiToken,
+    Employer,
+    EmployerKind,
+    Role,
+    User,
+    user_campus,
+)
+from safetyops.models.audit import AppendOnlyError, AuditEvent
+from safetyops.models.base import Base, utcnow
+from safetyops.models.campuses import Campus, Checkpoint, CheckpointKind, ExpectedState, GradeBand
+
+__all__ = [
+    "DISTRICT_WIDE_ROLES",
+    "ApiToken",
+    "AppendOnlyError",
+    "AuditEvent",
+    "Base",
+    "Campus",
+    "Checkpoint",
+    "CheckpointKind",
+    "Employer",
+    "EmployerKind",
+    "ExpectedState",
+    "GradeBand",
+    "Role",
+    "User",
+    "user_campus",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Use cases: validate, check, write, audit. The only layer that commits."""
