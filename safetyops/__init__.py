@@ -29,7 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
         __name__,
         template_folder=str(_resource_dir("templates")),
         static_folder=str(_resource_dir("static")),
-        instance_path=os.environ.get("SAFETYOPS_INSTANCE_PATH") or None,
+        instance_path=(config or {}).get("INSTANCE_PATH")
+        or os.environ.get("SAFETYOPS_INSTANCE_PATH")
+        or None,
         instance_relative_config=True,
     )
     load_config(app, config)
@@ -89,10 +91,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def _select_locale():
-    if current_user and current_user.is_authenticated and getattr(current_user, "locale", None):
-        return current_user.locale
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():  # CLI and scheduler jobs
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
 
 

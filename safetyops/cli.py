@@ -44,6 +44,7 @@ def demo_command(if_empty: bool) -> None:
     if not demo.database_is_empty():
         if if_empty:
             click.echo("Database already has data; demo not loaded.")
+            print_demo_logins()
             return
         raise click.ClickException("the database is not empty; demo data needs an empty one")
     counts = demo.load_demo()
@@ -214,3 +215,7 @@ def _create_app():
 
 
 main = FlaskGroup(create_app=_create_app, help="SafetyOps command line.")
+
+
+if __name__ == "__main__":
+    main()

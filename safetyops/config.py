@@ -50,7 +50,7 @@ class BaseConfig:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    LANGUAGES = ["en", "es"]
+    LANGUAGES = ["en"]  # add a locale here once its translations/ catalogue exists
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     DEFAULT_TIMEZONE = "America/Denver"

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    SelectChoice,
     IntegerField,
     PasswordField,
     SelectField,
@@ -14,7 +15,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-GRADE_BAND_CHOICES = [
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+GRADE_BAND_CHOICES = choices([
     ("", _l("(not set)")),
     ("elementary", _l("Elementary")),
     ("middle", _l("Middle")),
@@ -22,28 +28,28 @@ GRADE_BAND_CHOICES = [
     ("k8", _l("K-8")),
     ("k12", _l("K-12")),
     ("other", _l("Other")),
-]
-CHECKPOINT_KIND_CHOICES = [
+])
+CHECKPOINT_KIND_CHOICES = choices([
     ("exterior_door", _l("Exterior door")),
     ("interior_door", _l("Interior door")),
     ("gate", _l("Gate")),
     ("perimeter", _l("Perimeter")),
     ("parking_lot", _l("Parking lot")),
     ("other", _l("Other")),
-]
-EXPECTED_STATE_CHOICES = [
+])
+EXPECTED_STATE_CHOICES = choices([
     ("locked", _l("Locked")),
     ("closed", _l("Closed")),
     ("clear", _l("Clear")),
     ("secure", _l("Secure")),
-]
-ROLE_CHOICES = [
+])
+ROLE_CHOICES = choices([
     ("officer", _l("Officer")),
     ("supervisor", _l("Supervisor")),
     ("principal", _l("Principal")),
     ("safety_admin", _l("Safety department")),
     ("viewer", _l("Viewer (read-only)")),
-]
+])
 
 
 class ButtonForm(FlaskForm):

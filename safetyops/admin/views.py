@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from safetyops.access import allow
-from safetyops.admin.forms import ButtonForm, CampusForm, CheckpointForm, UserForm
+from safetyops.admin.forms import ButtonForm, CampusForm, CheckpointForm, UserForm, choices
 from safetyops.extensions import db
 from safetyops.forms import apply_errors
 from safetyops.models import AuditEvent, Campus, Checkpoint, Employer, Role, User
@@ -29,7 +29,7 @@ def _principal_choices() -> list[tuple[int, str]]:
     principals = db.session.scalars(
         select(User).where(User.role == Role.PRINCIPAL, User.active.is_(True)).order_by(User.name)
     )
-    return [(0, _("(none)"))] + [(u.id, f"{u.name} <{u.email}>") for u in principals]
+    return choices([(0, _("(none)"))] + [(u.id, f"{u.name} <{u.email}>") for u in principals])
 
 
 # ---- campuses ----------------------------------------------------------------------
@@ -148,11 +148,11 @@ def checkpoint_active(checkpoint_id: int):
 
 def _fill_user_choices(form: UserForm) -> None:
     employers = db.session.scalars(select(Employer).order_by(Employer.name))
-    form.employer_id.choices = [(0, _("(none)"))] + [(e.id, e.name) for e in employers]
+    form.employer_id.choices = choices([(0, _("(none)"))] + [(e.id, e.name) for e in employers])
     all_campuses = db.session.scalars(
         select(Campus).where(Campus.active.is_(True)).order_by(Campus.name)
     )
-    form.campus_ids.choices = [(c.id, f"{c.name} ({c.code})") for c in all_campuses]
+    form.campus_ids.choices = choices([(c.id, f"{c.name} ({c.code})") for c in all_campuses])
 
 
 def _user_fields(form: UserForm) -> dict:

@@ -1,0 +1,47 @@
+# SafetyOps: `make run` serves the demo on SQLite; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := safetyops
+
+.PHONY: run test install install-test lint fmt messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/safetyops db upgrade
+	$(BIN)/safetyops demo --if-empty
+	@echo "SafetyOps on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/safetyops run --host $(HOST) --port $(PORT) --debug --no-reload
+
+test: install-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check safetyops tests bench
+	$(BIN)/ruff format --check safetyops tests bench
+
+fmt: install-test
+	$(BIN)/ruff format safetyops tests bench
+	$(BIN)/ruff check --fix safetyops tests bench
+
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o safetyops/translations/messages.pot .
+
+clean:
+	rm -rf $(VENV) instance/*.db .pytest_cache
