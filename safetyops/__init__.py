@@ -100,12 +100,14 @@ def _select_locale():
 
 def register_blueprints(app: Flask) -> None:
     from safetyops.admin.views import bp as admin_bp
-    from safetyops.api.views import bp as api_bp
+    from safetyops.api import bp as api_bp
     from safetyops.auth.views import bp as auth_bp
     from safetyops.campuses.views import bp as campuses_bp
+    from safetyops.findings.views import bp as findings_bp
     from safetyops.main.views import bp as main_bp
+    from safetyops.rounds.views import bp as rounds_bp
 
-    for bp in (auth_bp, main_bp, campuses_bp, admin_bp, api_bp):
+    for bp in (auth_bp, main_bp, campuses_bp, rounds_bp, findings_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
 
 
@@ -146,6 +148,11 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from safetyops.main.navigation import navigation_for
+
+    from safetyops.timefmt import localday, localtime
+
+    app.add_template_filter(localtime)
+    app.add_template_filter(localday)
 
     @app.context_processor
     def _inject():

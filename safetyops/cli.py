@@ -50,7 +50,9 @@ def demo_command(if_empty: bool) -> None:
     counts = demo.load_demo()
     click.echo(
         f"Demo district loaded: {counts['campuses']} campuses, "
-        f"{counts['checkpoints']} checkpoints, {counts['users']} users."
+        f"{counts['checkpoints']} checkpoints, {counts['users']} users, "
+        f"{counts['rounds']} rounds ({counts['results']} results, {counts['findings']} findings, "
+        f"{counts['missed']} missed)."
     )
     print_demo_logins()
 

@@ -53,6 +53,11 @@ class BaseConfig:
     LANGUAGES = ["en"]  # add a locale here once its translations/ catalogue exists
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    PHOTO_MAX_BYTES = 8 * 1024 * 1024
+
+    # A checkpoint with this many findings in this many days is flagged as a repeat offender.
+    REPEAT_OFFENDER_THRESHOLD = 3
+    REPEAT_OFFENDER_DAYS = 30
     DEFAULT_TIMEZONE = "America/Denver"
 
 

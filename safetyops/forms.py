@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectMultipleField, widgets
 
 from safetyops.services.errors import ValidationFailed
 
@@ -15,3 +16,15 @@ def apply_errors(form: FlaskForm, exc: ValidationFailed) -> None:
             field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as big checkboxes (touch friendly) instead of a list box."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()

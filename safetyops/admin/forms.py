@@ -4,20 +4,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
-    SelectChoice,
     IntegerField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
+from safetyops.forms import CheckboxesField, choices
 
 
 GRADE_BAND_CHOICES = choices([
@@ -75,11 +70,6 @@ class CheckpointForm(FlaskForm):
         _l("Walking order"), validators=[Optional(), NumberRange(min=0, max=100000)], default=0
     )
     location_notes = TextAreaField(_l("Location notes"), validators=[Optional(), Length(max=2000)])
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class UserForm(FlaskForm):

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from safetyops.access import allow
-from safetyops.admin.forms import ButtonForm, CampusForm, CheckpointForm, UserForm, choices
+from safetyops.admin.forms import ButtonForm, CampusForm, CheckpointForm, UserForm
+from safetyops.forms import choices
 from safetyops.extensions import db
 from safetyops.forms import apply_errors
 from safetyops.models import AuditEvent, Campus, Checkpoint, Employer, Role, User

@@ -36,3 +36,58 @@ def user_json(user: User) -> dict:
         "role": user.role,
         "campuses": [c.code for c in user.campuses],
     }
+
+
+def plan_json(plan) -> dict:
+    from safetyops.domain.rounds import format_windows
+
+    return {
+        "id": plan.id,
+        "name": plan.name,
+        "kind": plan.kind,
+        "campus": plan.campus.code,
+        "weekdays": plan.weekdays,
+        "school_days_only": plan.school_days_only,
+        "windows": format_windows((w.start, w.end) for w in plan.windows),
+        "grace_minutes": plan.grace_minutes,
+        "checkpoint_ids": [s.checkpoint_id for s in plan.stops],
+    }
+
+
+def result_json(result) -> dict:
+    return {
+        "id": result.id,
+        "checkpoint_id": result.checkpoint_id,
+        "status": result.status,
+        "finding_kind": result.finding_kind,
+        "note": result.note,
+        "action_taken": result.action_taken,
+        "photo": bool(result.photo),
+        "recorded_at": result.recorded_at.isoformat(),
+        "received_at": result.received_at.isoformat(),
+    }
+
+
+def round_json(round_) -> dict:
+    from sqlalchemy import select
+
+    from safetyops.extensions import db
+    from safetyops.models import Checkpoint
+
+    checkpoints = {
+        cp.id: cp
+        for cp in db.session.scalars(
+            select(Checkpoint).where(Checkpoint.id.in_(round_.checkpoint_ids))
+        )
+    }
+    return {
+        "id": round_.id,
+        "campus": round_.campus.code,
+        "plan_id": round_.plan_id,
+        "officer": round_.officer.email,
+        "started_at": round_.started_at.isoformat(),
+        "completed_at": round_.completed_at.isoformat() if round_.completed_at else None,
+        "incomplete_reason": round_.incomplete_reason or None,
+        "checkpoints": [checkpoint_json(checkpoints[i]) for i in round_.checkpoint_ids],
+        "results": [result_json(r) for r in round_.results],
+    }

@@ -1,17 +1,17 @@
-"""JSON API, version 1. Authenticated by session or ``Authorization: Bearer <token>``."""
+"""API: the caller, campuses and checkpoints."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 from flask_login import current_user
 from sqlalchemy import select
 
 from safetyops.access import allow, campus_for, visible_campuses
+from safetyops.api.blueprint import bp
 from safetyops.api.serializers import campus_json, checkpoint_json, user_json
 from safetyops.extensions import db
 from safetyops.models import Checkpoint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.route("/me")

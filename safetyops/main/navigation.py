@@ -12,6 +12,8 @@ from safetyops.models import Role, User
 NAV_ITEMS = [
     ("main.home", _l("Home")),
     ("campuses.index", _l("Campuses")),
+    ("findings.index", _l("Findings")),
+    ("rounds.missed", _l("Missed rounds")),
     ("admin.campuses_list", _l("Manage campuses")),
     ("admin.users", _l("Users")),
     ("admin.audit", _l("Audit trail")),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from safetyops.access import allow, public
+from safetyops.access import allow, public, visible_campus_ids
 from safetyops.models import Role
-from safetyops.services import overview
+from safetyops.rounds.forms import StartRoundForm
+from safetyops.services import overview, rounds
 
 bp = Blueprint("main", __name__)
 
@@ -19,6 +22,11 @@ def home():
     context = {"role": role, "summaries": overview.campus_summaries(current_user)}
     if role in (Role.SAFETY_ADMIN, Role.VIEWER):
         context["district"] = overview.district_counts()
+    if role in (Role.OFFICER, Role.SUPERVISOR):
+        ids = visible_campus_ids(current_user)
+        context["agenda"] = rounds.agenda_for(current_user, None if ids is None else sorted(ids))
+        context["start_form"] = StartRoundForm()
+        context["new_id"] = lambda: str(uuid.uuid4())
     return render_template(f"main/home_{role.value}.html", **context)
 
 

@@ -11,9 +11,33 @@ from safetyops.models.accounts import (
 )
 from safetyops.models.audit import AppendOnlyError, AuditEvent
 from safetyops.models.base import Base, utcnow
+from safetyops.models.rounds import (
+    ActionTaken,
+    Finding,
+    FindingKind,
+    FindingStatus,
+    Round,
+    RoundAmendment,
+    RoundKind,
+    RoundPlan,
+    RoundPlanStop,
+    RoundPlanWindow,
+    RoundResult,
+)
 from safetyops.models.campuses import Campus, Checkpoint, CheckpointKind, ExpectedState, GradeBand
 
 __all__ = [
+    "ActionTaken",
+    "Finding",
+    "FindingKind",
+    "FindingStatus",
+    "Round",
+    "RoundAmendment",
+    "RoundKind",
+    "RoundPlan",
+    "RoundPlanStop",
+    "RoundPlanWindow",
+    "RoundResult",
     "DISTRICT_WIDE_ROLES",
     "ApiToken",
     "AppendOnlyError",

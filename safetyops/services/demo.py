@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 
 from safetyops.config import DEMO_PASSWORD
 from safetyops.extensions import db
-from safetyops.models import Campus, EmployerKind, Role, User
+from safetyops.models import Campus, EmployerKind, Role, User, utcnow
 from safetyops.services import accounts, campuses
+from safetyops.services.demo_rounds import load_demo_rounds
 
 DISTRICT = "Aspen Valley Public Schools"
 CONTRACTOR = "Sentinel Campus Security"
 
 # code, name, grade band, address, exterior doors, extra checkpoints
 DEMO_CAMPUSES = [
-    ("AVE", "Aspen Valley Elementary", "elementary", "1200 Aspen Way, Denver, CO 80220", 7,
+    ("AVE", "Aspen Valley Elementary", "elementary", "1200 Aspen Way, Denver, CO 80220", 8,
      ["Front gate", "Playground gate", "North perimeter fence", "Staff parking lot"]),
     ("CCE", "Cedar Creek Elementary", "elementary", "455 Cedar Creek Rd, Denver, CO 80219", 5,
      ["Kindergarten gate", "Perimeter - south fence", "Parent drop-off lot"]),
@@ -90,7 +93,7 @@ def _checkpoint_rows(doors: int, extras: list[str]) -> list[dict]:
     return rows
 
 
-def load_demo() -> dict[str, int]:
+def load_demo(now: datetime | None = None) -> dict[str, int]:
     """Load the demo district. Refuses a database that already holds users or campuses."""
     if not database_is_empty():
         raise RuntimeError("the database is not empty; demo data loads only into an empty one")
@@ -122,5 +125,8 @@ def load_demo() -> dict[str, int]:
     for email, _name, role, _employer, codes in DEMO_USERS:
         if role == Role.PRINCIPAL:
             by_code[codes[0]].principal_id = users[email].id
+    db.session.flush()
+    history = load_demo_rounds(by_code, users, now or utcnow())
     db.session.commit()
-    return {"campuses": len(by_code), "checkpoints": checkpoint_count, "users": len(users)}
+    return {"campuses": len(by_code), "checkpoints": checkpoint_count, "users": len(users),
+            **history}

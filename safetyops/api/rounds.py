@@ -1,0 +1,100 @@
+"""Rounds API: plans, start, results (idempotent by client UUID), complete."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from safetyops.access import allow, campus_for, json_error, require_campus_access
+from safetyops.api.serializers import plan_json, result_json, round_json
+from safetyops.api.blueprint import bp
+from safetyops.extensions import db
+from safetyops.models import Role, Round, RoundPlan, RoundResult
+from safetyops.services import photos
+from safetyops.services import rounds as rounds_service
+from safetyops.services.errors import ValidationFailed
+
+WALKERS = (Role.OFFICER, Role.SUPERVISOR, Role.SAFETY_ADMIN)
+
+
+def _json_body():
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ValidationFailed({"body": "must be a JSON object"})
+    return body
+
+
+def _visible_round(round_id: int) -> Round:
+    round_ = db.get_or_404(Round, round_id)
+    require_campus_access(current_user, round_.campus_id)
+    return round_
+
+
+def _own_round(round_id: int) -> Round:
+    """Only the officer walking a round posts to it (others get 403 once they can see it)."""
+    round_ = _visible_round(round_id)
+    if round_.officer_id != current_user.id:
+        raise PermissionError
+    return round_
+
+
+@bp.route("/campuses/<code>/round-plans")
+@allow()
+def round_plans(code: str):
+    campus = campus_for(current_user, code)
+    return jsonify([plan_json(p) for p in rounds_service.plans_for([campus.id])])
+
+
+@bp.route("/rounds", methods=["POST"])
+@allow(*WALKERS)
+def start_round():
+    body = _json_body()
+    try:
+        plan_id = int(body.get("plan_id"))
+    except (TypeError, ValueError):
+        raise ValidationFailed({"plan_id": "must be a round plan id"}) from None
+    plan = db.session.get(RoundPlan, plan_id)
+    if plan is None or not plan.active:
+        return json_error(404, "not found")
+    require_campus_access(current_user, plan.campus_id)
+    round_ = rounds_service.start_round(current_user, plan, body.get("id"))
+    return jsonify(round_json(round_)), 201
+
+
+@bp.route("/rounds/<int:round_id>")
+@allow()
+def get_round(round_id: int):
+    return jsonify(round_json(_visible_round(round_id)))
+
+
+@bp.route("/rounds/<int:round_id>/results", methods=["POST"])
+@allow(*WALKERS)
+def post_result(round_id: int):
+    round_ = _own_round(round_id)
+    result, created = rounds_service.record_result(round_, _json_body())
+    return jsonify(result_json(result)), 201 if created else 200
+
+
+@bp.route("/rounds/<int:round_id>/complete", methods=["POST"])
+@allow(*WALKERS)
+def complete_round(round_id: int):
+    round_ = _own_round(round_id)
+    body = request.get_json(silent=True) or {}
+    rounds_service.complete_round(round_, str(body.get("reason") or ""))
+    return jsonify(round_json(round_))
+
+
+@bp.route("/results/<result_id>/photo", methods=["POST"])
+@allow(*WALKERS)
+def post_photo(result_id: str):
+    result = db.session.scalar(select(RoundResult).where(RoundResult.id == result_id))
+    if result is None:
+        return json_error(404, "not found")
+    _own_round(result.round_id)
+    upload = request.files.get("photo")
+    if upload is None:
+        raise ValidationFailed({"photo": "attach a file in the 'photo' field"})
+    # Read one byte past the limit so an oversized photo is refused without reading it all.
+    name = photos.attach_photo(result, upload.read(current_app.config["PHOTO_MAX_BYTES"] + 1))
+    return jsonify({"id": result.id, "photo": name})

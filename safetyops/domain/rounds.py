@@ -1,0 +1,186 @@
+"""When rounds are expected and which were missed. Pure: no Flask, no database, no clock.
+
+A plan says on which weekdays (and whether only on school days) it runs and in which
+local time windows. Each (plan, date, window) is an *instance*. An instance is **missed**
+when no completed round of that plan started within the window (allowing the grace
+period early) and finished by the window's end plus the grace period, and that moment has
+passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    id: int
+    campus_id: int
+    timezone: str
+    weekdays: frozenset[int]  # ISO weekdays, Monday = 1
+    school_days_only: bool
+    windows: tuple[tuple[time, time], ...]
+    grace: timedelta
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Instance:
+    plan_id: int
+    campus_id: int
+    day: date
+    window_start: datetime  # aware, UTC
+    window_end: datetime
+    due_by: datetime  # window end + grace
+
+    def key(self) -> str:
+        return f"{self.plan_id}:{self.day.isoformat()}:{self.window_start:%H%M}"
+
+
+@dataclass(frozen=True)
+class WalkedRound:
+    plan_id: int
+    started_at: datetime
+    completed_at: datetime | None
+
+
+def weekday_school_day(day: date) -> bool:
+    """Until the school calendar exists, school days are Monday to Friday."""
+    return day.isoweekday() <= 5
+
+
+def _days(start: date, end: date) -> Iterable[date]:
+    day = start
+    while day <= end:
+        yield day
+        day += timedelta(days=1)
+
+
+def expected_instances(
+    plans: Iterable[PlanSpec],
+    start: date,
+    end: date,
+    is_school_day: Callable[[int, date], bool] | None = None,
+) -> list[Instance]:
+    """Every expected instance of ``plans`` for local dates ``start``..``end`` inclusive.
+
+    ``is_school_day(campus_id, day)`` answers for plans that run on school days only.
+    """
+    school = is_school_day or (lambda _campus, day: weekday_school_day(day))
+    instances = []
+    for plan in plans:
+        zone = ZoneInfo(plan.timezone)
+        for day in _days(start, end):
+            if day.isoweekday() not in plan.weekdays:
+                continue
+            if plan.school_days_only and not school(plan.campus_id, day):
+                continue
+            for opens, closes in plan.windows:
+                window_start = datetime.combine(day, opens, zone).astimezone(UTC)
+                window_end = datetime.combine(day, closes, zone).astimezone(UTC)
+                if window_end <= window_start:  # a window past midnight
+                    window_end = datetime.combine(day + timedelta(days=1), closes, zone)
+                    window_end = window_end.astimezone(UTC)
+                instances.append(
+                    Instance(plan.id, plan.campus_id, day, window_start, window_end,
+                             window_end + plan.grace)
+                )
+    instances.sort(key=lambda i: (i.window_start, i.plan_id))
+    return instances
+
+
+def match_rounds(
+    instances: Sequence[Instance], rounds: Iterable[WalkedRound], grace_of: dict[int, timedelta]
+) -> dict[str, WalkedRound]:
+    """Pair each instance with at most one completed round that fulfils it."""
+    by_plan: dict[int, list[WalkedRound]] = {}
+    for walked in rounds:
+        if walked.completed_at is not None:
+            by_plan.setdefault(walked.plan_id, []).append(walked)
+    for walked in by_plan.values():
+        walked.sort(key=lambda r: r.started_at)
+    matched: dict[str, WalkedRound] = {}
+    used: set[int] = set()
+    for instance in instances:
+        early = grace_of.get(instance.plan_id, timedelta())
+        for walked in by_plan.get(instance.plan_id, []):
+            if id(walked) in used:
+                continue
+            if (
+                instance.window_start - early <= walked.started_at <= instance.due_by
+                and walked.completed_at <= instance.due_by
+            ):
+                matched[instance.key()] = walked
+                used.add(id(walked))
+                break
+    return matched
+
+
+def missed_instances(
+    plans: Sequence[PlanSpec],
+    rounds: Iterable[WalkedRound],
+    start: date,
+    end: date,
+    now: datetime,
+    is_school_day: Callable[[int, date], bool] | None = None,
+) -> list[Instance]:
+    """Instances whose deadline (window end + grace) has passed with no completed round."""
+    instances = expected_instances(plans, start, end, is_school_day)
+    matched = match_rounds(instances, rounds, {p.id: p.grace for p in plans})
+    return [i for i in instances if i.due_by < now and i.key() not in matched]
+
+
+def due_now_and_next(
+    plans: Sequence[PlanSpec],
+    rounds: Iterable[WalkedRound],
+    now: datetime,
+    is_school_day: Callable[[int, date], bool] | None = None,
+) -> tuple[list[Instance], list[Instance]]:
+    """For an officer's home: instances open now and not yet walked, and the next ones."""
+    today = now.date()
+    instances = expected_instances(plans, today - timedelta(days=1), today + timedelta(days=7),
+                                   is_school_day)
+    matched = match_rounds(instances, rounds, {p.id: p.grace for p in plans})
+    open_now = [
+        i for i in instances
+        if i.window_start - _early(plans, i) <= now <= i.due_by and i.key() not in matched
+    ]
+    upcoming = [i for i in instances if i.window_start > now]
+    upcoming_by_plan: dict[int, Instance] = {}
+    for instance in upcoming:
+        upcoming_by_plan.setdefault(instance.plan_id, instance)
+    return open_now, sorted(upcoming_by_plan.values(), key=lambda i: i.window_start)
+
+
+def _early(plans: Sequence[PlanSpec], instance: Instance) -> timedelta:
+    for plan in plans:
+        if plan.id == instance.plan_id:
+            return plan.grace
+    return timedelta()
+
+
+def parse_windows(text: str) -> tuple[tuple[time, time], ...]:
+    """``"06:45-07:30, 15:45-16:30"`` -> ((06:45, 07:30), (15:45, 16:30)). Raises ValueError."""
+    windows = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            opens, closes = (time.fromisoformat(p.strip()) for p in part.split("-"))
+        except ValueError as exc:
+            raise ValueError(f"{part!r} is not a window like 06:45-07:30") from exc
+        if opens == closes:
+            raise ValueError(f"{part!r} opens and closes at the same time")
+        windows.append((opens, closes))
+    if not windows:
+        raise ValueError("give at least one time window, like 06:45-07:30")
+    return tuple(sorted(windows))
+
+
+def format_windows(windows: Iterable[tuple[time, time]]) -> str:
+    return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in windows)
+

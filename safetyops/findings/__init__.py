@@ -1,0 +1,1 @@
+"""Findings from rounds and what was done about them."""

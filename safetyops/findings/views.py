@@ -1,0 +1,109 @@
+"""Findings list with filters, acknowledge/resolve, and a checkpoint's history page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from safetyops.access import (
+    allow,
+    campus_for,
+    require_campus_access,
+    visible_campus_ids,
+    visible_campuses,
+)
+from safetyops.extensions import db
+from safetyops.models import Checkpoint, Finding, FindingStatus, Role
+from safetyops.rounds.forms import FINDING_KIND_CHOICES, ResolveForm
+from safetyops.services import findings as findings_service
+from safetyops.services.errors import ValidationFailed
+
+bp = Blueprint("findings", __name__)
+HANDLERS = (Role.SUPERVISOR, Role.SAFETY_ADMIN, Role.PRINCIPAL)
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/findings")
+@allow()
+def index():
+    ids = visible_campus_ids(current_user)
+    campus_ids = None if ids is None else sorted(ids)
+    code = request.args.get("campus") or ""
+    if code:
+        campus_ids = [campus_for(current_user, code).id]
+    status = request.args.get("status", "unresolved")
+    filters = findings_service.FindingFilters(
+        campus_ids=campus_ids,
+        kind=request.args.get("kind") or None,
+        status=status if status != "all" else None,
+        start=_date("from"),
+        end=_date("to"),
+    )
+    rows = findings_service.list_findings(filters)
+    offenders = findings_service.repeat_offender_ids(campus_ids)
+    return render_template(
+        "findings/index.html", findings=rows, offenders=offenders, filters=filters,
+        status=status, campus=code, kinds=FINDING_KIND_CHOICES,
+        campuses=list(db.session.scalars(visible_campuses(current_user))),
+        resolve_form=ResolveForm(), can_handle=Role(current_user.role) in HANDLERS,
+    )
+
+
+def _finding(finding_id: int) -> Finding:
+    finding = db.get_or_404(Finding, finding_id)
+    require_campus_access(current_user, finding.campus_id)
+    return finding
+
+
+def _back():
+    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith(
+        "/findings") else url_for("findings.index"))
+
+
+@bp.route("/findings/<int:finding_id>/acknowledge", methods=["POST"])
+@allow(*HANDLERS)
+def acknowledge(finding_id: int):
+    try:
+        findings_service.acknowledge(_finding(finding_id), current_user)
+        flash(_("Finding acknowledged."), "success")
+    except ValidationFailed as exc:
+        flash(" ".join(exc.errors.values()), "error")
+    return _back()
+
+
+@bp.route("/findings/<int:finding_id>/resolve", methods=["POST"])
+@allow(*HANDLERS)
+def resolve(finding_id: int):
+    form = ResolveForm()
+    try:
+        findings_service.resolve(_finding(finding_id), current_user, form.resolution.data or "")
+        flash(_("Finding resolved."), "success")
+    except ValidationFailed as exc:
+        flash(" ".join(exc.errors.values()), "error")
+    return _back()
+
+
+@bp.route("/checkpoints/<int:checkpoint_id>")
+@allow()
+def checkpoint(checkpoint_id: int):
+    cp = db.get_or_404(Checkpoint, checkpoint_id)
+    require_campus_access(current_user, cp.campus_id)
+    history = list(
+        db.session.scalars(
+            select(Finding).where(Finding.checkpoint_id == cp.id)
+            .order_by(Finding.opened_at.desc()).limit(50)
+        )
+    )
+    flagged = cp.id in findings_service.repeat_offender_ids([cp.campus_id])
+    return render_template("findings/checkpoint.html", checkpoint=cp, history=history,
+                           flagged=flagged, open_status=FindingStatus.OPEN)

@@ -1,0 +1,1 @@
+"""Patrol rounds on tablets: plans, walking a round, findings, missed rounds, QR sheets."""

@@ -1,0 +1,149 @@
+// Walking a round: every tap is saved at once through the API, queued in localStorage
+// until the server confirms it, and retried when the connection comes back. Each result
+// carries a UUID made when the page rendered, so a retry never creates a duplicate.
+(function () {
+  "use strict";
+  var walk = document.getElementById("walk");
+  if (!walk || !window.fetch) { return; }  // without JS the forms post normally
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var api = walk.dataset.api;
+  var photoApi = walk.dataset.photoApi;
+  var total = Number(walk.dataset.total);
+  var storeKey = "safetyops-pending-" + walk.dataset.round;
+  var statusBox = document.getElementById("sync-status");
+  var retryTimer = null;
+
+  function pending() {
+    try { return JSON.parse(localStorage.getItem(storeKey) || "[]"); } catch (e) { return []; }
+  }
+  function savePending(list) { localStorage.setItem(storeKey, JSON.stringify(list)); }
+
+  function showStatus(text, kind) {
+    statusBox.hidden = !text;
+    statusBox.textContent = text || "";
+    statusBox.className = "sync " + (kind || "");
+  }
+
+  function updateProgress() {
+    var done = document.querySelectorAll(".checklist .stop.done").length;
+    document.getElementById("progress-count").textContent = done;
+    var reason = document.getElementById("reason-field");
+    reason.hidden = done >= total;
+  }
+
+  function markRow(item, state) {
+    var row = document.getElementById("cp-" + item.checkpoint_id);
+    if (!row) { return; }
+    row.classList.add("done");
+    row.classList.toggle("ok", item.status === "ok");
+    row.classList.toggle("problem", item.status === "problem");
+    row.classList.toggle("unsaved", state !== "saved");
+    var label = item.status === "ok" ? "OK" : item.finding_kind.replace(/_/g, " ");
+    row.querySelector("[data-state]").textContent =
+      state === "saved" ? label + " \u2713" : label + " \u2026 not saved yet";
+    var details = row.querySelector("details");
+    if (details) { details.open = false; }
+  }
+
+  function send(item) {
+    var body = Object.assign({}, item);
+    delete body.photo;
+    return fetch(api, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      credentials: "same-origin",
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      if (response.status === 200 || response.status === 201) { return "saved"; }
+      if (response.status === 409 || response.status === 400) {
+        return response.json().then(function (data) { throw { fatal: data.error }; });
+      }
+      throw new Error("HTTP " + response.status);
+    });
+  }
+
+  function flush() {
+    var list = pending();
+    if (!list.length) { showStatus(""); return Promise.resolve(); }
+    var item = list[0];
+    return send(item).then(function () {
+      savePending(pending().filter(function (p) { return p.id !== item.id; }));
+      markRow(item, "saved");
+      return flush();
+    }).catch(function (error) {
+      if (error && error.fatal) {
+        savePending(pending().filter(function (p) { return p.id !== item.id; }));
+        showStatus("Not saved: " + error.fatal, "error");
+        return;
+      }
+      showStatus("Save failed \u2014 no connection. " + pending().length +
+                 " check(s) kept on this tablet; retrying\u2026", "error");
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(flush, 3000);
+    });
+  }
+
+  function uploadPhoto(resultId, file) {
+    var data = new FormData();
+    data.append("photo", file);
+    return fetch(photoApi.replace("RESULT", resultId), {
+      method: "POST", headers: { "X-CSRFToken": csrf }, credentials: "same-origin", body: data
+    }).then(function (response) {
+      if (!response.ok) { showStatus("The photo was not saved. Try it again.", "error"); }
+    }).catch(function () { showStatus("The photo was not saved (no connection).", "error"); });
+  }
+
+  document.querySelectorAll("form[data-result]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = new FormData(form);
+      var item = {
+        id: data.get("id"),
+        checkpoint_id: Number(data.get("checkpoint_id")),
+        status: data.get("status"),
+        finding_kind: data.get("finding_kind") || null,
+        action_taken: data.get("action_taken") || null,
+        note: data.get("note") || "",
+        recorded_at: new Date().toISOString()
+      };
+      // A fresh id for the next tap on this checkpoint (a re-check is a new result).
+      form.querySelector('input[name="id"]').value = newUuid();
+      var list = pending();
+      list.push(item);
+      savePending(list);
+      markRow(item, "pending");
+      updateProgress();
+      var photo = form.querySelector('input[type="file"]');
+      var file = photo && photo.files && photo.files[0];
+      flush().then(function () {
+        if (file && !pending().some(function (p) { return p.id === item.id; })) {
+          uploadPhoto(item.id, file);
+        }
+      });
+    });
+  });
+
+  document.getElementById("finish-form").addEventListener("submit", function (event) {
+    if (pending().length) {
+      event.preventDefault();
+      showStatus("Some checks are not saved yet. Wait for the connection, then finish.", "error");
+      flush();
+    }
+  });
+
+  function newUuid() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); });
+    return h.slice(0, 4).join("") + "-" + h.slice(4, 6).join("") + "-" + h.slice(6, 8).join("") +
+      "-" + h.slice(8, 10).join("") + "-" + h.slice(10).join("");
+  }
+
+  pending().forEach(function (item) { markRow(item, "pending"); });
+  updateProgress();
+  window.addEventListener("online", flush);
+  flush();
+  var focus = document.querySelector(".stop.focus");
+  if (focus) { focus.scrollIntoView({ block: "center" }); }
+})();
