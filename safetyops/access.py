@@ -57,6 +57,7 @@ def enforce_access():
     """before_request: CSRF for unsafe methods, then the endpoint's declared rule."""
     if request.endpoint is None:
         return None  # routing will answer 404/405
+    signed_in = current_user.is_authenticated  # loads the session or the Bearer token
     if request.method in UNSAFE_METHODS and not g.get("token_auth"):
         if request.headers.get("Authorization", "").startswith("Bearer "):
             return json_error(401, "invalid or revoked API token")
@@ -68,7 +69,7 @@ def enforce_access():
         abort(403)
     if rule == PUBLIC:
         return None
-    if not current_user.is_authenticated:
+    if not signed_in:
         if request.headers.get("Authorization", "").startswith("Bearer "):
             return json_error(401, "invalid or revoked API token")
         if wants_json():

@@ -94,6 +94,7 @@ def app(request, database, tmp_path):
     marker = request.node.get_closest_marker("config")
     overrides = marker.kwargs if marker else {}
     app = make_app(database, tmp_path, **overrides)
+    app.test_client_class = _IsolatedClient
     ctx = app.app_context()
     ctx.push()
     yield app
@@ -135,7 +136,6 @@ class Client:
 
     def __init__(self, app):
         self.app = app
-        app.test_client_class = _IsolatedClient
         self.http = app.test_client()
 
     def csrf_token(self) -> str:
