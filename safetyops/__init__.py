@@ -148,7 +148,6 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from safetyops.main.navigation import navigation_for
-
     from safetyops.timefmt import localday, localtime
 
     app.add_template_filter(localtime)

@@ -118,9 +118,7 @@ def can_see_campus(user: User, campus_id: int) -> bool:
 
 def campus_for(user: User, code: str, include_inactive: bool = False) -> Campus:
     """The campus with ``code`` if ``user`` may see it; 404 otherwise (pages and API)."""
-    campus = db.session.scalar(
-        visible_campuses(user, include_inactive).where(Campus.code == code)
-    )
+    campus = db.session.scalar(visible_campuses(user, include_inactive).where(Campus.code == code))
     if campus is None:
         abort(404)
     return campus
@@ -130,4 +128,3 @@ def require_campus_access(user: User, campus_id: int) -> None:
     """404 unless ``user`` may see the campus (for objects reached by their own id)."""
     if not can_see_campus(user, campus_id):
         abort(404)
-

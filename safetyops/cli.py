@@ -115,7 +115,9 @@ def tokens_create(email: str, name: str) -> None:
     if not user.active:
         raise click.ClickException(f"{email} is deactivated")
     token, secret = tokens.create_token(user, name)
-    click.echo(f"Token {token.id} for {user.email} ({user.role}). Store it now; it is not shown again:")
+    click.echo(
+        f"Token {token.id} for {user.email} ({user.role}). Store it now; it is not shown again:"
+    )
     click.echo(secret)
 
 
@@ -201,7 +203,12 @@ def check_deploy() -> None:
 
 
 COMMANDS = [
-    demo_command, demo_logins_command, import_group, tokens_group, users_group, check_deploy,
+    demo_command,
+    demo_logins_command,
+    import_group,
+    tokens_group,
+    users_group,
+    check_deploy,
 ]
 
 

@@ -14,37 +14,44 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from safetyops.forms import CheckboxesField, choices
 
-
-GRADE_BAND_CHOICES = choices([
-    ("", _l("(not set)")),
-    ("elementary", _l("Elementary")),
-    ("middle", _l("Middle")),
-    ("high", _l("High")),
-    ("k8", _l("K-8")),
-    ("k12", _l("K-12")),
-    ("other", _l("Other")),
-])
-CHECKPOINT_KIND_CHOICES = choices([
-    ("exterior_door", _l("Exterior door")),
-    ("interior_door", _l("Interior door")),
-    ("gate", _l("Gate")),
-    ("perimeter", _l("Perimeter")),
-    ("parking_lot", _l("Parking lot")),
-    ("other", _l("Other")),
-])
-EXPECTED_STATE_CHOICES = choices([
-    ("locked", _l("Locked")),
-    ("closed", _l("Closed")),
-    ("clear", _l("Clear")),
-    ("secure", _l("Secure")),
-])
-ROLE_CHOICES = choices([
-    ("officer", _l("Officer")),
-    ("supervisor", _l("Supervisor")),
-    ("principal", _l("Principal")),
-    ("safety_admin", _l("Safety department")),
-    ("viewer", _l("Viewer (read-only)")),
-])
+GRADE_BAND_CHOICES = choices(
+    [
+        ("", _l("(not set)")),
+        ("elementary", _l("Elementary")),
+        ("middle", _l("Middle")),
+        ("high", _l("High")),
+        ("k8", _l("K-8")),
+        ("k12", _l("K-12")),
+        ("other", _l("Other")),
+    ]
+)
+CHECKPOINT_KIND_CHOICES = choices(
+    [
+        ("exterior_door", _l("Exterior door")),
+        ("interior_door", _l("Interior door")),
+        ("gate", _l("Gate")),
+        ("perimeter", _l("Perimeter")),
+        ("parking_lot", _l("Parking lot")),
+        ("other", _l("Other")),
+    ]
+)
+EXPECTED_STATE_CHOICES = choices(
+    [
+        ("locked", _l("Locked")),
+        ("closed", _l("Closed")),
+        ("clear", _l("Clear")),
+        ("secure", _l("Secure")),
+    ]
+)
+ROLE_CHOICES = choices(
+    [
+        ("officer", _l("Officer")),
+        ("supervisor", _l("Supervisor")),
+        ("principal", _l("Principal")),
+        ("safety_admin", _l("Safety department")),
+        ("viewer", _l("Viewer (read-only)")),
+    ]
+)
 
 
 class ButtonForm(FlaskForm):

@@ -8,9 +8,8 @@ from sqlalchemy import select
 
 from safetyops.access import allow
 from safetyops.admin.forms import ButtonForm, CampusForm, CheckpointForm, UserForm
-from safetyops.forms import choices
 from safetyops.extensions import db
-from safetyops.forms import apply_errors
+from safetyops.forms import apply_errors, choices
 from safetyops.models import AuditEvent, Campus, Checkpoint, Employer, Role, User
 from safetyops.services import accounts, campuses
 from safetyops.services.errors import ValidationFailed

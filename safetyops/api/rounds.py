@@ -7,8 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from safetyops.access import allow, campus_for, json_error, require_campus_access
-from safetyops.api.serializers import plan_json, result_json, round_json
 from safetyops.api.blueprint import bp
+from safetyops.api.serializers import plan_json, result_json, round_json
 from safetyops.extensions import db
 from safetyops.models import Role, Round, RoundPlan, RoundResult
 from safetyops.services import photos

@@ -13,7 +13,6 @@ from safetyops.extensions import db
 from safetyops.models import Checkpoint
 
 
-
 @bp.route("/me")
 @allow()
 def me():

@@ -54,11 +54,15 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+            accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            login_user(current_user._get_current_object())  # the session token rotated; keep this device signed in
+            login_user(
+                current_user._get_current_object()
+            )  # the session token rotated; keep this device signed in
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

@@ -14,9 +14,7 @@ bp = Blueprint("campuses", __name__, url_prefix="/campuses")
 @bp.route("/")
 @allow()
 def index():
-    return render_template(
-        "campuses/index.html", summaries=overview.campus_summaries(current_user)
-    )
+    return render_template("campuses/index.html", summaries=overview.campus_summaries(current_user))
 
 
 @bp.route("/<code>")

@@ -139,9 +139,7 @@ def parse_checkpoints(text: str, known_campus_codes: set[str]) -> ParsedFile:
             problems.append(f"kind {v['kind']!r} must be one of {', '.join(CHECKPOINT_KINDS)}")
         state = (v.get("expected_state") or "locked").lower()
         if state not in EXPECTED_STATES:
-            problems.append(
-                f"expected_state {state!r} must be one of {', '.join(EXPECTED_STATES)}"
-            )
+            problems.append(f"expected_state {state!r} must be one of {', '.join(EXPECTED_STATES)}")
         position[code] = position.get(code, 0) + 1
         order_text = v.get("walk_order", "")
         walk_order = position[code] * 10

@@ -85,8 +85,14 @@ def expected_instances(
                     window_end = datetime.combine(day + timedelta(days=1), closes, zone)
                     window_end = window_end.astimezone(UTC)
                 instances.append(
-                    Instance(plan.id, plan.campus_id, day, window_start, window_end,
-                             window_end + plan.grace)
+                    Instance(
+                        plan.id,
+                        plan.campus_id,
+                        day,
+                        window_start,
+                        window_end,
+                        window_end + plan.grace,
+                    )
                 )
     instances.sort(key=lambda i: (i.window_start, i.plan_id))
     return instances
@@ -141,11 +147,13 @@ def due_now_and_next(
 ) -> tuple[list[Instance], list[Instance]]:
     """For an officer's home: instances open now and not yet walked, and the next ones."""
     today = now.date()
-    instances = expected_instances(plans, today - timedelta(days=1), today + timedelta(days=7),
-                                   is_school_day)
+    instances = expected_instances(
+        plans, today - timedelta(days=1), today + timedelta(days=7), is_school_day
+    )
     matched = match_rounds(instances, rounds, {p.id: p.grace for p in plans})
     open_now = [
-        i for i in instances
+        i
+        for i in instances
         if i.window_start - _early(plans, i) <= now <= i.due_by and i.key() not in matched
     ]
     upcoming = [i for i in instances if i.window_start > now]
@@ -183,4 +191,3 @@ def parse_windows(text: str) -> tuple[tuple[time, time], ...]:
 
 def format_windows(windows: Iterable[tuple[time, time]]) -> str:
     return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in windows)
-

@@ -52,10 +52,16 @@ def index():
     rows = findings_service.list_findings(filters)
     offenders = findings_service.repeat_offender_ids(campus_ids)
     return render_template(
-        "findings/index.html", findings=rows, offenders=offenders, filters=filters,
-        status=status, campus=code, kinds=FINDING_KIND_CHOICES,
+        "findings/index.html",
+        findings=rows,
+        offenders=offenders,
+        filters=filters,
+        status=status,
+        campus=code,
+        kinds=FINDING_KIND_CHOICES,
         campuses=list(db.session.scalars(visible_campuses(current_user))),
-        resolve_form=ResolveForm(), can_handle=Role(current_user.role) in HANDLERS,
+        resolve_form=ResolveForm(),
+        can_handle=Role(current_user.role) in HANDLERS,
     )
 
 
@@ -66,8 +72,11 @@ def _finding(finding_id: int) -> Finding:
 
 
 def _back():
-    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith(
-        "/findings") else url_for("findings.index"))
+    return redirect(
+        request.form.get("back")
+        if (request.form.get("back") or "").startswith("/findings")
+        else url_for("findings.index")
+    )
 
 
 @bp.route("/findings/<int:finding_id>/acknowledge", methods=["POST"])
@@ -100,10 +109,17 @@ def checkpoint(checkpoint_id: int):
     require_campus_access(current_user, cp.campus_id)
     history = list(
         db.session.scalars(
-            select(Finding).where(Finding.checkpoint_id == cp.id)
-            .order_by(Finding.opened_at.desc()).limit(50)
+            select(Finding)
+            .where(Finding.checkpoint_id == cp.id)
+            .order_by(Finding.opened_at.desc())
+            .limit(50)
         )
     )
     flagged = cp.id in findings_service.repeat_offender_ids([cp.campus_id])
-    return render_template("findings/checkpoint.html", checkpoint=cp, history=history,
-                           flagged=flagged, open_status=FindingStatus.OPEN)
+    return render_template(
+        "findings/checkpoint.html",
+        checkpoint=cp,
+        history=history,
+        flagged=flagged,
+        open_status=FindingStatus.OPEN,
+    )

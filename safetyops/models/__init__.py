@@ -11,6 +11,7 @@ from safetyops.models.accounts import (
 )
 from safetyops.models.audit import AppendOnlyError, AuditEvent
 from safetyops.models.base import Base, utcnow
+from safetyops.models.campuses import Campus, Checkpoint, CheckpointKind, ExpectedState, GradeBand
 from safetyops.models.rounds import (
     ActionTaken,
     Finding,
@@ -24,7 +25,6 @@ from safetyops.models.rounds import (
     RoundPlanWindow,
     RoundResult,
 )
-from safetyops.models.campuses import Campus, Checkpoint, CheckpointKind, ExpectedState, GradeBand
 
 __all__ = [
     "ActionTaken",

@@ -196,4 +196,3 @@ class RoundAmendment(Base):
 
     round: Mapped[Round] = relationship(back_populates="amendments")
     author: Mapped[User] = relationship()
-

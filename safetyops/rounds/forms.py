@@ -14,32 +14,45 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from safetyops.forms import CheckboxesField, choices
 
-ROUND_KIND_CHOICES = choices([
-    ("exterior_door_check", _l("Exterior door check")),
-    ("perimeter_sweep", _l("Perimeter and parking-lot sweep")),
-    ("interior_check", _l("Interior check")),
-])
-WEEKDAY_CHOICES = choices([
-    (1, _l("Mon")), (2, _l("Tue")), (3, _l("Wed")), (4, _l("Thu")), (5, _l("Fri")),
-    (6, _l("Sat")), (7, _l("Sun")),
-])
-FINDING_KIND_CHOICES = choices([
-    ("unlocked", _l("Unlocked")),
-    ("propped_open", _l("Propped open")),
-    ("damaged", _l("Damaged")),
-    ("lock_fault", _l("Alarm or lock fault")),
-    ("lighting_out", _l("Lighting out")),
-    ("obstruction", _l("Obstruction")),
-    ("suspicious_activity", _l("Suspicious activity")),
-    ("other", _l("Other")),
-])
-ACTION_CHOICES = choices([
-    ("secured", _l("Secured it on the spot")),
-    ("reported_facilities", _l("Reported to facilities")),
-    ("called_supervisor", _l("Called supervisor")),
-    ("called_police", _l("Called police")),
-    ("none", _l("No action yet")),
-])
+ROUND_KIND_CHOICES = choices(
+    [
+        ("exterior_door_check", _l("Exterior door check")),
+        ("perimeter_sweep", _l("Perimeter and parking-lot sweep")),
+        ("interior_check", _l("Interior check")),
+    ]
+)
+WEEKDAY_CHOICES = choices(
+    [
+        (1, _l("Mon")),
+        (2, _l("Tue")),
+        (3, _l("Wed")),
+        (4, _l("Thu")),
+        (5, _l("Fri")),
+        (6, _l("Sat")),
+        (7, _l("Sun")),
+    ]
+)
+FINDING_KIND_CHOICES = choices(
+    [
+        ("unlocked", _l("Unlocked")),
+        ("propped_open", _l("Propped open")),
+        ("damaged", _l("Damaged")),
+        ("lock_fault", _l("Alarm or lock fault")),
+        ("lighting_out", _l("Lighting out")),
+        ("obstruction", _l("Obstruction")),
+        ("suspicious_activity", _l("Suspicious activity")),
+        ("other", _l("Other")),
+    ]
+)
+ACTION_CHOICES = choices(
+    [
+        ("secured", _l("Secured it on the spot")),
+        ("reported_facilities", _l("Reported to facilities")),
+        ("called_supervisor", _l("Called supervisor")),
+        ("called_police", _l("Called police")),
+        ("none", _l("No action yet")),
+    ]
+)
 
 
 class PlanForm(FlaskForm):
@@ -71,12 +84,13 @@ class CompleteForm(FlaskForm):
 
 class AmendForm(FlaskForm):
     result_id = SelectField(_l("Result to correct"), validators=[Optional()])
-    reason = TextAreaField(_l("Reason for the correction"), validators=[DataRequired(),
-                                                                      Length(max=2000)])
-    correction = TextAreaField(_l("Correct record"), validators=[DataRequired(),
-                                                                Length(max=2000)])
+    reason = TextAreaField(
+        _l("Reason for the correction"), validators=[DataRequired(), Length(max=2000)]
+    )
+    correction = TextAreaField(_l("Correct record"), validators=[DataRequired(), Length(max=2000)])
 
 
 class ResolveForm(FlaskForm):
-    resolution = TextAreaField(_l("How was it resolved?"), validators=[DataRequired(),
-                                                                     Length(max=2000)])
+    resolution = TextAreaField(
+        _l("How was it resolved?"), validators=[DataRequired(), Length(max=2000)]
+    )

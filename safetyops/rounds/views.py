@@ -88,11 +88,17 @@ def walk(round_id: int):
         )
     return render_template(
         "rounds/walk.html" if walking else "rounds/detail.html",
-        round=round_, stops=stops, latest=latest, checked=len(latest),
+        round=round_,
+        stops=stops,
+        latest=latest,
+        checked=len(latest),
         focus=request.args.get("checkpoint", type=int),
-        finding_kinds=FINDING_KIND_CHOICES, actions=ACTION_CHOICES,
-        complete_form=CompleteForm(), amend_form=amend_form,
-        new_id=lambda: str(uuid.uuid4()), now=utcnow(),
+        finding_kinds=FINDING_KIND_CHOICES,
+        actions=ACTION_CHOICES,
+        complete_form=CompleteForm(),
+        amend_form=amend_form,
+        new_id=lambda: str(uuid.uuid4()),
+        now=utcnow(),
     )
 
 
@@ -104,8 +110,10 @@ def post_result(round_id: int):
     if round_.officer_id != current_user.id:
         flash(_("Only the officer walking this round can record results."), "error")
         return redirect(url_for("rounds.walk", round_id=round_id))
-    payload = {k: request.form.get(k) for k in
-               ("id", "checkpoint_id", "status", "finding_kind", "note", "action_taken")}
+    payload = {
+        k: request.form.get(k)
+        for k in ("id", "checkpoint_id", "status", "finding_kind", "note", "action_taken")
+    }
     payload["recorded_at"] = request.form.get("recorded_at") or utcnow().isoformat()
     try:
         result, _created = rounds_service.record_result(round_, payload)
@@ -144,9 +152,13 @@ def amend(round_id: int):
     form.result_id.choices = choices([("", "")] + [(r.id, r.id) for r in round_.results])
     if form.validate_on_submit():
         try:
-            rounds_service.amend_round(round_, current_user, form.reason.data,
-                                       form.result_id.data or None,
-                                       {"correction": form.correction.data})
+            rounds_service.amend_round(
+                round_,
+                current_user,
+                form.reason.data,
+                form.result_id.data or None,
+                {"correction": form.correction.data},
+            )
             flash(_("Amendment recorded beside the original."), "success")
         except ValidationFailed as exc:
             flash(" ".join(exc.errors.values()), "error")
@@ -174,8 +186,10 @@ def scan(checkpoint_id: int):
     require_campus_access(current_user, checkpoint.campus_id)
     current = rounds_service.round_in_progress(current_user, checkpoint.campus_id)
     if current is not None and checkpoint.id in current.checkpoint_ids:
-        return redirect(url_for("rounds.walk", round_id=current.id, checkpoint=checkpoint.id)
-                        + f"#cp-{checkpoint.id}")
+        return redirect(
+            url_for("rounds.walk", round_id=current.id, checkpoint=checkpoint.id)
+            + f"#cp-{checkpoint.id}"
+        )
     single = rounds_service.start_single_check(current_user, checkpoint)
     return redirect(url_for("rounds.walk", round_id=single.id, checkpoint=checkpoint.id))
 
@@ -195,9 +209,13 @@ def plans(code: str):
             .order_by(RoundPlan.active.desc(), RoundPlan.name)
         )
     )
-    return render_template("rounds/plans.html", campus=campus, plans=plan_list,
-                           format_windows=format_windows,
-                           can_edit=Role(current_user.role) in PLANNERS)
+    return render_template(
+        "rounds/plans.html",
+        campus=campus,
+        plans=plan_list,
+        format_windows=format_windows,
+        can_edit=Role(current_user.role) in PLANNERS,
+    )
 
 
 def _plan_form(campus, plan=None) -> PlanForm:
@@ -229,9 +247,12 @@ def plan_new(code: str):
         else:
             flash(_("Round plan saved."), "success")
             return redirect(url_for("rounds.plans", code=campus.code))
-    return render_template("admin/form.html", form=form,
-                           title=_("New round plan at %(name)s", name=campus.name),
-                           cancel_url=url_for("rounds.plans", code=campus.code))
+    return render_template(
+        "admin/form.html",
+        form=form,
+        title=_("New round plan at %(name)s", name=campus.name),
+        cancel_url=url_for("rounds.plans", code=campus.code),
+    )
 
 
 @bp.route("/round-plans/<int:plan_id>/edit", methods=["GET", "POST"])
@@ -248,9 +269,12 @@ def plan_edit(plan_id: int):
         else:
             flash(_("Round plan saved."), "success")
             return redirect(url_for("rounds.plans", code=plan.campus.code))
-    return render_template("admin/form.html", form=form,
-                           title=_("Edit %(name)s", name=plan.name),
-                           cancel_url=url_for("rounds.plans", code=plan.campus.code))
+    return render_template(
+        "admin/form.html",
+        form=form,
+        title=_("Edit %(name)s", name=plan.name),
+        cancel_url=url_for("rounds.plans", code=plan.campus.code),
+    )
 
 
 @bp.route("/round-plans/<int:plan_id>/active", methods=["POST"])
@@ -286,8 +310,9 @@ def missed():
     campus_ids = allowed
     if code:
         campus_ids = [campus_for(current_user, code).id]
-    rows = rounds_service.missed_rounds(None if campus_ids is None else list(campus_ids),
-                                        start, end)
+    rows = rounds_service.missed_rounds(
+        None if campus_ids is None else list(campus_ids), start, end
+    )
     return render_template("rounds/missed.html", rows=rows, start=start, end=end, campus=code)
 
 
@@ -301,14 +326,24 @@ def qr_sheet(code: str):
 
     campus = campus_for(current_user, code)
     labels = [
-        {"checkpoint": cp, "svg": qr_svg(url_for("rounds.scan", checkpoint_id=cp.id,
-                                                 _external=True))}
-        for cp in campus.checkpoints if cp.active
+        {
+            "checkpoint": cp,
+            "svg": qr_svg(url_for("rounds.scan", checkpoint_id=cp.id, _external=True)),
+        }
+        for cp in campus.checkpoints
+        if cp.active
     ]
-    html = render_template("rounds/qr_sheet.html", campus=campus, labels=labels,
-                           pdf=request.args.get("format") == "pdf")
+    html = render_template(
+        "rounds/qr_sheet.html",
+        campus=campus,
+        labels=labels,
+        pdf=request.args.get("format") == "pdf",
+    )
     if request.args.get("format") != "pdf":
         return html
     pdf = html_to_pdf(html, base_url=request.url_root)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="qr-{campus.code}.pdf"'})
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="qr-{campus.code}.pdf"'},
+    )

@@ -205,7 +205,9 @@ def get_or_create_employer(name: str, kind: str) -> Employer:
         employer = Employer(name=name, kind=kind)
         db.session.add(employer)
         db.session.flush()
-        audit.record("create", "employer", employer.id, {"name": [None, name], "kind": [None, kind]})
+        audit.record(
+            "create", "employer", employer.id, {"name": [None, name], "kind": [None, kind]}
+        )
     return employer
 
 

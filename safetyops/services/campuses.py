@@ -68,7 +68,10 @@ def create_campus(data: dict, commit: bool = True) -> Campus:
     db.session.add(campus)
     db.session.flush()
     audit.record(
-        "create", "campus", campus.id, audit.diff({}, audit.snapshot(campus, CAMPUS_FIELDS)),
+        "create",
+        "campus",
+        campus.id,
+        audit.diff({}, audit.snapshot(campus, CAMPUS_FIELDS)),
         campus_id=campus.id,
     )
     if commit:
@@ -91,8 +94,11 @@ def set_campus_active(campus: Campus, active: bool) -> None:
     if campus.active != active:
         campus.active = active
         audit.record(
-            "reactivate" if active else "deactivate", "campus", campus.id,
-            {"active": [not active, active]}, campus_id=campus.id,
+            "reactivate" if active else "deactivate",
+            "campus",
+            campus.id,
+            {"active": [not active, active]},
+            campus_id=campus.id,
         )
         db.session.commit()
 
@@ -131,8 +137,11 @@ def create_checkpoint(campus: Campus, data: dict, commit: bool = True) -> Checkp
     db.session.add(checkpoint)
     db.session.flush()
     audit.record(
-        "create", "checkpoint", checkpoint.id,
-        audit.diff({}, audit.snapshot(checkpoint, CHECKPOINT_FIELDS)), campus_id=campus.id,
+        "create",
+        "checkpoint",
+        checkpoint.id,
+        audit.diff({}, audit.snapshot(checkpoint, CHECKPOINT_FIELDS)),
+        campus_id=campus.id,
     )
     if commit:
         db.session.commit()
@@ -154,8 +163,11 @@ def set_checkpoint_active(checkpoint: Checkpoint, active: bool) -> None:
     if checkpoint.active != active:
         checkpoint.active = active
         audit.record(
-            "reactivate" if active else "deactivate", "checkpoint", checkpoint.id,
-            {"active": [not active, active]}, campus_id=checkpoint.campus_id,
+            "reactivate" if active else "deactivate",
+            "checkpoint",
+            checkpoint.id,
+            {"active": [not active, active]},
+            campus_id=checkpoint.campus_id,
         )
         db.session.commit()
 
@@ -211,9 +223,7 @@ def import_checkpoints(text: str) -> ImportReport:
     if not parsed.ok:
         return ImportReport(errors=parsed.errors)
     report = ImportReport()
-    existing = {
-        (cp.campus_id, cp.name): cp for cp in db.session.scalars(select(Checkpoint))
-    }
+    existing = {(cp.campus_id, cp.name): cp for cp in db.session.scalars(select(Checkpoint))}
     for row in parsed.rows:
         campus = campuses[row.pop("campus_code")]
         checkpoint = existing.get((campus.id, row["name"]))

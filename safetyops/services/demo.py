@@ -17,30 +17,101 @@ CONTRACTOR = "Sentinel Campus Security"
 
 # code, name, grade band, address, exterior doors, extra checkpoints
 DEMO_CAMPUSES = [
-    ("AVE", "Aspen Valley Elementary", "elementary", "1200 Aspen Way, Denver, CO 80220", 8,
-     ["Front gate", "Playground gate", "North perimeter fence", "Staff parking lot"]),
-    ("CCE", "Cedar Creek Elementary", "elementary", "455 Cedar Creek Rd, Denver, CO 80219", 5,
-     ["Kindergarten gate", "Perimeter - south fence", "Parent drop-off lot"]),
-    ("RMS", "Ridgeview Middle School", "middle", "3300 Ridgeview Dr, Denver, CO 80211", 10,
-     ["Bus loop gate", "Athletic field gate", "Perimeter - east fence",
-      "Perimeter - west fence", "Staff parking lot", "Visitor parking lot"]),
-    ("NVH", "North Valley High School", "high", "7800 N Valley Blvd, Denver, CO 80221", 16,
-     ["Stadium gate", "Bus loop gate", "Service road gate", "Perimeter - north fence",
-      "Perimeter - east fence", "Perimeter - south fence", "Student parking lot",
-      "Staff parking lot", "Visitor parking lot"]),
-    ("WFH", "Westfield High School", "high", "2100 Westfield Ave, Lakewood, CO 80226", 13,
-     ["Main gate", "Athletic complex gate", "Perimeter - north fence",
-      "Perimeter - south fence", "Student parking lot", "Staff parking lot",
-      "Bus lot"]),
-    ("SCA", "Summit Charter Academy", "k12", "90 Summit Pkwy, Aurora, CO 80012", 8,
-     ["Front gate", "Perimeter - courtyard fence", "Parking lot"]),
+    (
+        "AVE",
+        "Aspen Valley Elementary",
+        "elementary",
+        "1200 Aspen Way, Denver, CO 80220",
+        8,
+        ["Front gate", "Playground gate", "North perimeter fence", "Staff parking lot"],
+    ),
+    (
+        "CCE",
+        "Cedar Creek Elementary",
+        "elementary",
+        "455 Cedar Creek Rd, Denver, CO 80219",
+        5,
+        ["Kindergarten gate", "Perimeter - south fence", "Parent drop-off lot"],
+    ),
+    (
+        "RMS",
+        "Ridgeview Middle School",
+        "middle",
+        "3300 Ridgeview Dr, Denver, CO 80211",
+        10,
+        [
+            "Bus loop gate",
+            "Athletic field gate",
+            "Perimeter - east fence",
+            "Perimeter - west fence",
+            "Staff parking lot",
+            "Visitor parking lot",
+        ],
+    ),
+    (
+        "NVH",
+        "North Valley High School",
+        "high",
+        "7800 N Valley Blvd, Denver, CO 80221",
+        16,
+        [
+            "Stadium gate",
+            "Bus loop gate",
+            "Service road gate",
+            "Perimeter - north fence",
+            "Perimeter - east fence",
+            "Perimeter - south fence",
+            "Student parking lot",
+            "Staff parking lot",
+            "Visitor parking lot",
+        ],
+    ),
+    (
+        "WFH",
+        "Westfield High School",
+        "high",
+        "2100 Westfield Ave, Lakewood, CO 80226",
+        13,
+        [
+            "Main gate",
+            "Athletic complex gate",
+            "Perimeter - north fence",
+            "Perimeter - south fence",
+            "Student parking lot",
+            "Staff parking lot",
+            "Bus lot",
+        ],
+    ),
+    (
+        "SCA",
+        "Summit Charter Academy",
+        "k12",
+        "90 Summit Pkwy, Aurora, CO 80012",
+        8,
+        ["Front gate", "Perimeter - courtyard fence", "Parking lot"],
+    ),
 ]
 
 DOOR_NAMES = [
-    "Main entrance", "Office vestibule", "Gym east", "Gym west", "Cafeteria",
-    "Kitchen loading dock", "Library", "Music wing", "Science wing", "Art room",
-    "Boiler room", "North stairwell", "South stairwell", "Auditorium", "Band room",
-    "Athletics", "Portable classrooms", "Fire exit - east hall", "Fire exit - west hall",
+    "Main entrance",
+    "Office vestibule",
+    "Gym east",
+    "Gym west",
+    "Cafeteria",
+    "Kitchen loading dock",
+    "Library",
+    "Music wing",
+    "Science wing",
+    "Art room",
+    "Boiler room",
+    "North stairwell",
+    "South stairwell",
+    "Auditorium",
+    "Band room",
+    "Athletics",
+    "Portable classrooms",
+    "Fire exit - east hall",
+    "Fire exit - west hall",
 ]
 
 DEMO_USERS = [
@@ -55,7 +126,13 @@ DEMO_USERS = [
     ("principal.rms@demo.local", "Jordan Lee", Role.PRINCIPAL, DISTRICT, ["RMS"]),
     ("principal.nvh@demo.local", "Casey Morgan", Role.PRINCIPAL, DISTRICT, ["NVH"]),
     ("principal.wfh@demo.local", "Riley Chen", Role.PRINCIPAL, DISTRICT, ["WFH"]),
-    ("principal.sca@demo.local", "Taylor Brooks", Role.PRINCIPAL, "Summit Charter Network", ["SCA"]),
+    (
+        "principal.sca@demo.local",
+        "Taylor Brooks",
+        Role.PRINCIPAL,
+        "Summit Charter Network",
+        ["SCA"],
+    ),
     ("officer2@demo.local", "Marcus Hill", Role.OFFICER, CONTRACTOR, ["CCE"]),
     ("officer3@demo.local", "Priya Patel", Role.OFFICER, DISTRICT, ["NVH"]),
     ("officer4@demo.local", "Luis Ortega", Role.OFFICER, DISTRICT, ["WFH"]),
@@ -74,8 +151,13 @@ def database_is_empty() -> bool:
 def _checkpoint_rows(doors: int, extras: list[str]) -> list[dict]:
     rows = []
     for number in range(1, doors + 1):
-        rows.append({"name": f"Door {number} - {DOOR_NAMES[number - 1]}", "kind": "exterior_door",
-                     "expected_state": "locked"})
+        rows.append(
+            {
+                "name": f"Door {number} - {DOOR_NAMES[number - 1]}",
+                "kind": "exterior_door",
+                "expected_state": "locked",
+            }
+        )
     for name in extras:
         low = name.lower()
         if "gate" in low:
@@ -108,8 +190,13 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
     checkpoint_count = 0
     for code, name, band, address, doors, extras in DEMO_CAMPUSES:
         campus = campuses.create_campus(
-            {"code": code, "name": name, "grade_band": band, "address": address,
-             "timezone": "America/Denver"},
+            {
+                "code": code,
+                "name": name,
+                "grade_band": band,
+                "address": address,
+                "timezone": "America/Denver",
+            },
             commit=False,
         )
         by_code[code] = campus
@@ -119,8 +206,13 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
     users: dict[str, User] = {}
     for email, name, role, employer, codes in DEMO_USERS:
         users[email] = accounts.create_user(
-            email=email, name=name, role=role, password=DEMO_PASSWORD,
-            employer=employers[employer], campuses=[by_code[c] for c in codes], commit=False,
+            email=email,
+            name=name,
+            role=role,
+            password=DEMO_PASSWORD,
+            employer=employers[employer],
+            campuses=[by_code[c] for c in codes],
+            commit=False,
         )
     for email, _name, role, _employer, codes in DEMO_USERS:
         if role == Role.PRINCIPAL:
@@ -128,5 +220,9 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
     db.session.flush()
     history = load_demo_rounds(by_code, users, now or utcnow())
     db.session.commit()
-    return {"campuses": len(by_code), "checkpoints": checkpoint_count, "users": len(users),
-            **history}
+    return {
+        "campuses": len(by_code),
+        "checkpoints": checkpoint_count,
+        "users": len(users),
+        **history,
+    }

@@ -25,12 +25,24 @@ from safetyops.models import (
 from safetyops.services import rounds as rounds_service
 
 PLANS = [
-    ("Morning exterior door check", "exterior_door_check", "06:45-07:30",
-     ("exterior_door", "gate")),
-    ("Afternoon exterior door check", "exterior_door_check", "15:45-16:30",
-     ("exterior_door", "gate")),
-    ("Perimeter and parking-lot sweep", "perimeter_sweep", "11:30-12:30",
-     ("perimeter", "parking_lot", "gate")),
+    (
+        "Morning exterior door check",
+        "exterior_door_check",
+        "06:45-07:30",
+        ("exterior_door", "gate"),
+    ),
+    (
+        "Afternoon exterior door check",
+        "exterior_door_check",
+        "15:45-16:30",
+        ("exterior_door", "gate"),
+    ),
+    (
+        "Perimeter and parking-lot sweep",
+        "perimeter_sweep",
+        "11:30-12:30",
+        ("perimeter", "parking_lot", "gate"),
+    ),
 ]
 PROPPED_DOOR = ("AVE", "Door 3 - Gym east")
 HISTORY_DAYS = 28
@@ -52,24 +64,31 @@ def load_demo_rounds(campuses: dict[str, Campus], users: dict[str, User], now: d
     for campus in campuses.values():
         for name, kind, windows, kinds in PLANS:
             ids = [cp.id for cp in campus.checkpoints if cp.kind in kinds]
-            plans.append(rounds_service.save_plan(
-                campus,
-                {"name": name, "kind": kind, "weekdays": [1, 2, 3, 4, 5], "windows": windows,
-                 "school_days_only": True, "grace_minutes": 15, "checkpoint_ids": ids},
-                commit=False,
-            ))
+            plans.append(
+                rounds_service.save_plan(
+                    campus,
+                    {
+                        "name": name,
+                        "kind": kind,
+                        "weekdays": [1, 2, 3, 4, 5],
+                        "windows": windows,
+                        "school_days_only": True,
+                        "grace_minutes": 15,
+                        "checkpoint_ids": ids,
+                    },
+                    commit=False,
+                )
+            )
     db.session.flush()
     officers_of = {
-        c.id: [u for u in c.staff if u.role == Role.OFFICER] or
-        [u for u in users.values() if u.role == Role.OFFICER][:1]
+        c.id: [u for u in c.staff if u.role == Role.OFFICER]
+        or [u for u in users.values() if u.role == Role.OFFICER][:1]
         for c in campuses.values()
     }
     specs = [rounds_service.plan_spec(p) for p in plans]
     by_id = {p.id: p for p in plans}
     start = (now - timedelta(days=HISTORY_DAYS)).date()
-    instances = [
-        i for i in domain.expected_instances(specs, start, now.date()) if i.due_by < now
-    ]
+    instances = [i for i in domain.expected_instances(specs, start, now.date()) if i.due_by < now]
     counts = {"rounds": 0, "results": 0, "findings": 0, "missed": 0}
     for instance in instances:
         if rng.random() < 0.04:
@@ -78,19 +97,30 @@ def load_demo_rounds(campuses: dict[str, Campus], users: dict[str, User], now: d
         plan = by_id[instance.plan_id]
         officer = rng.choice(officers_of[plan.campus_id])
         started = instance.window_start + timedelta(minutes=rng.randint(0, 12))
-        round_ = Round(campus_id=plan.campus_id, plan=plan, officer=officer,
-                       started_at=started, checkpoint_ids=[s.checkpoint_id for s in plan.stops])
+        round_ = Round(
+            campus_id=plan.campus_id,
+            plan=plan,
+            officer=officer,
+            started_at=started,
+            checkpoint_ids=[s.checkpoint_id for s in plan.stops],
+        )
         db.session.add(round_)
         moment = started
         for stop in plan.stops:
             moment += timedelta(seconds=rng.randint(40, 150))
-            result = RoundResult(id=str(uuid.uuid4()), round=round_,
-                                 checkpoint_id=stop.checkpoint_id, status="ok",
-                                 recorded_at=moment, received_at=moment + timedelta(seconds=1))
+            result = RoundResult(
+                id=str(uuid.uuid4()),
+                round=round_,
+                checkpoint_id=stop.checkpoint_id,
+                status="ok",
+                recorded_at=moment,
+                received_at=moment + timedelta(seconds=1),
+            )
             propped = (plan.campus.code, stop.checkpoint.name) == PROPPED_DOOR
             if (propped and rng.random() < 0.3) or rng.random() < 0.015:
-                _add_finding(result, round_, "propped_open" if propped else rng.choice(KINDS),
-                             rng, now)
+                _add_finding(
+                    result, round_, "propped_open" if propped else rng.choice(KINDS), rng, now
+                )
                 counts["findings"] += 1
             db.session.add(result)
             counts["results"] += 1
@@ -100,8 +130,9 @@ def load_demo_rounds(campuses: dict[str, Campus], users: dict[str, User], now: d
     return counts
 
 
-def _add_finding(result: RoundResult, round_: Round, kind: str, rng: random.Random,
-                 now: datetime) -> None:
+def _add_finding(
+    result: RoundResult, round_: Round, kind: str, rng: random.Random, now: datetime
+) -> None:
     result.status = "problem"
     result.finding_kind = kind
     result.note = NOTES[kind]
@@ -111,9 +142,13 @@ def _add_finding(result: RoundResult, round_: Round, kind: str, rng: random.Rand
         result.action_taken = rng.choice(
             [ActionTaken.REPORTED_FACILITIES, ActionTaken.CALLED_SUPERVISOR, ActionTaken.NONE]
         )
-    finding = Finding(result=result, campus_id=round_.campus_id,
-                      checkpoint_id=result.checkpoint_id, kind=kind,
-                      opened_at=result.recorded_at)
+    finding = Finding(
+        result=result,
+        campus_id=round_.campus_id,
+        checkpoint_id=result.checkpoint_id,
+        kind=kind,
+        opened_at=result.recorded_at,
+    )
     age = now - result.recorded_at
     if result.action_taken == ActionTaken.SECURED:
         finding.status = FindingStatus.RESOLVED
@@ -128,4 +163,3 @@ def _add_finding(result: RoundResult, round_: Round, kind: str, rng: random.Rand
         finding.status = FindingStatus.ACKNOWLEDGED
         finding.acknowledged_at = result.recorded_at + timedelta(hours=rng.randint(1, 20))
     db.session.add(finding)
-

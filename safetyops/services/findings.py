@@ -43,8 +43,11 @@ def repeat_offender_ids(campus_ids: list[int] | None, now: datetime | None = Non
 def list_findings(filters: FindingFilters, limit: int = 200) -> list[Finding]:
     query = (
         select(Finding)
-        .options(selectinload(Finding.checkpoint), selectinload(Finding.campus),
-                 selectinload(Finding.result))
+        .options(
+            selectinload(Finding.checkpoint),
+            selectinload(Finding.campus),
+            selectinload(Finding.result),
+        )
         .order_by(Finding.opened_at.desc())
         .limit(limit)
     )
@@ -59,8 +62,9 @@ def list_findings(filters: FindingFilters, limit: int = 200) -> list[Finding]:
     if filters.start:
         query = query.where(Finding.opened_at >= datetime.combine(filters.start, time.min, UTC))
     if filters.end:
-        query = query.where(Finding.opened_at < datetime.combine(
-            filters.end + timedelta(days=1), time.min, UTC))
+        query = query.where(
+            Finding.opened_at < datetime.combine(filters.end + timedelta(days=1), time.min, UTC)
+        )
     return list(db.session.scalars(query))
 
 
@@ -70,8 +74,13 @@ def acknowledge(finding: Finding, user: User) -> None:
     finding.status = FindingStatus.ACKNOWLEDGED
     finding.acknowledged_at = utcnow()
     finding.acknowledged_by_id = user.id
-    audit.record("acknowledge", "finding", finding.id, {"status": ["open", "acknowledged"]},
-                 campus_id=finding.campus_id)
+    audit.record(
+        "acknowledge",
+        "finding",
+        finding.id,
+        {"status": ["open", "acknowledged"]},
+        campus_id=finding.campus_id,
+    )
     db.session.commit()
 
 
@@ -86,7 +95,11 @@ def resolve(finding: Finding, user: User, resolution: str) -> None:
     finding.resolved_at = utcnow()
     finding.resolved_by_id = user.id
     finding.resolution = resolution
-    audit.record("resolve", "finding", finding.id,
-                 {"status": [before, "resolved"], "resolution": [None, resolution]},
-                 campus_id=finding.campus_id)
+    audit.record(
+        "resolve",
+        "finding",
+        finding.id,
+        {"status": [before, "resolved"], "resolution": [None, resolution]},
+        campus_id=finding.campus_id,
+    )
     db.session.commit()

@@ -46,8 +46,13 @@ def attach_photo(result: RoundResult, data: bytes) -> str:
     temporary.write_bytes(data)
     temporary.replace(target)  # atomic: never a half-written photo
     result.photo = name
-    audit.record("attach_photo", "round_result", result.id, {"photo": [None, name]},
-                 campus_id=result.round.campus_id)
+    audit.record(
+        "attach_photo",
+        "round_result",
+        result.id,
+        {"photo": [None, name]},
+        campus_id=result.round.campus_id,
+    )
     db.session.commit()
     return name
 

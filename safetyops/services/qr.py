@@ -14,7 +14,7 @@ def qr_svg(data: str) -> str:
     buffer = io.BytesIO()
     image.save(buffer)
     svg = buffer.getvalue().decode()
-    return svg[svg.index("<svg"):]  # drop the XML declaration for inline use
+    return svg[svg.index("<svg") :]  # drop the XML declaration for inline use
 
 
 def html_to_pdf(html: str, base_url: str) -> bytes:

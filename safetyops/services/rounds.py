@@ -106,8 +106,9 @@ def _plan_snapshot(plan: RoundPlan) -> dict:
     return snap
 
 
-def save_plan(campus: Campus, data: dict, plan: RoundPlan | None = None,
-              commit: bool = True) -> RoundPlan:
+def save_plan(
+    campus: Campus, data: dict, plan: RoundPlan | None = None, commit: bool = True
+) -> RoundPlan:
     weekdays, windows, checkpoint_ids = _validate_plan(campus, data)
     creating = plan is None
     before = {} if creating else _plan_snapshot(plan)
@@ -127,8 +128,9 @@ def save_plan(campus: Campus, data: dict, plan: RoundPlan | None = None,
     db.session.flush()
     changes = audit.diff(before, _plan_snapshot(plan))
     if changes:
-        audit.record("create" if creating else "update", "round_plan", plan.id, changes,
-                     campus_id=campus.id)
+        audit.record(
+            "create" if creating else "update", "round_plan", plan.id, changes, campus_id=campus.id
+        )
     if commit:
         db.session.commit()
     return plan
@@ -137,8 +139,13 @@ def save_plan(campus: Campus, data: dict, plan: RoundPlan | None = None,
 def set_plan_active(plan: RoundPlan, active: bool) -> None:
     if plan.active != active:
         plan.active = active
-        audit.record("reactivate" if active else "deactivate", "round_plan", plan.id,
-                     {"active": [not active, active]}, campus_id=plan.campus_id)
+        audit.record(
+            "reactivate" if active else "deactivate",
+            "round_plan",
+            plan.id,
+            {"active": [not active, active]},
+            campus_id=plan.campus_id,
+        )
         db.session.commit()
 
 
@@ -155,15 +162,27 @@ def start_round(officer: User, plan: RoundPlan, client_id: str | None = None) ->
                 raise Conflict("this id was used to start a different round")
             return existing
     stops = [s.checkpoint_id for s in plan.stops if s.checkpoint.active]
-    round_ = Round(campus_id=plan.campus_id, plan=plan, officer=officer, client_id=client_id,
-                   checkpoint_ids=stops)
+    round_ = Round(
+        campus_id=plan.campus_id,
+        plan=plan,
+        officer=officer,
+        client_id=client_id,
+        checkpoint_ids=stops,
+    )
     return _insert_round(round_, client_id)
 
 
-def start_single_check(officer: User, checkpoint: Checkpoint, client_id: str | None = None) -> Round:
+def start_single_check(
+    officer: User, checkpoint: Checkpoint, client_id: str | None = None
+) -> Round:
     """An ad-hoc check of one checkpoint (e.g. a scanned QR code with no round in progress)."""
-    round_ = Round(campus_id=checkpoint.campus_id, plan=None, officer=officer,
-                   client_id=client_id, checkpoint_ids=[checkpoint.id])
+    round_ = Round(
+        campus_id=checkpoint.campus_id,
+        plan=None,
+        officer=officer,
+        client_id=client_id,
+        checkpoint_ids=[checkpoint.id],
+    )
     return _insert_round(round_, client_id)
 
 
@@ -174,8 +193,14 @@ def _insert_round(round_: Round, client_id: str | None) -> Round:
     except IntegrityError:
         db.session.rollback()  # a concurrent double tap won the race
         return db.session.scalar(select(Round).where(Round.client_id == client_id))
-    audit.record("start", "round", round_.id, {"plan_id": [None, round_.plan_id]},
-                 campus_id=round_.campus_id, actor_id=round_.officer_id)
+    audit.record(
+        "start",
+        "round",
+        round_.id,
+        {"plan_id": [None, round_.plan_id]},
+        campus_id=round_.campus_id,
+        actor_id=round_.officer_id,
+    )
     db.session.commit()
     return round_
 
@@ -183,8 +208,11 @@ def _insert_round(round_: Round, client_id: str | None) -> Round:
 def round_in_progress(officer: User, campus_id: int) -> Round | None:
     return db.session.scalar(
         select(Round)
-        .where(Round.officer_id == officer.id, Round.campus_id == campus_id,
-               Round.completed_at.is_(None))
+        .where(
+            Round.officer_id == officer.id,
+            Round.campus_id == campus_id,
+            Round.completed_at.is_(None),
+        )
         .order_by(Round.started_at.desc())
     )
 
@@ -219,8 +247,14 @@ class ResultInput:
     recorded_at: datetime
 
     def comparable(self) -> tuple:
-        return (self.checkpoint_id, self.status, self.finding_kind, self.note,
-                self.action_taken, self.recorded_at.replace(microsecond=0))
+        return (
+            self.checkpoint_id,
+            self.status,
+            self.finding_kind,
+            self.note,
+            self.action_taken,
+            self.recorded_at.replace(microsecond=0),
+        )
 
 
 def parse_result(round_: Round, payload: Any) -> ResultInput:
@@ -259,8 +293,14 @@ def parse_result(round_: Round, payload: Any) -> ResultInput:
 
 
 def _stored_comparable(result: RoundResult) -> tuple:
-    return (result.checkpoint_id, result.status, result.finding_kind, result.note,
-            result.action_taken, result.recorded_at.replace(microsecond=0))
+    return (
+        result.checkpoint_id,
+        result.status,
+        result.finding_kind,
+        result.note,
+        result.action_taken,
+        result.recorded_at.replace(microsecond=0),
+    )
 
 
 def record_result(round_: Round, payload: Any) -> tuple[RoundResult, bool]:
@@ -276,9 +316,15 @@ def record_result(round_: Round, payload: Any) -> tuple[RoundResult, bool]:
     if round_.is_completed:
         raise Conflict("the round is completed; corrections are amendments")
     result = RoundResult(
-        id=data.id, round_id=round_.id, checkpoint_id=data.checkpoint_id, status=data.status,
-        finding_kind=data.finding_kind, note=data.note, action_taken=data.action_taken,
-        recorded_at=data.recorded_at, received_at=utcnow(),
+        id=data.id,
+        round_id=round_.id,
+        checkpoint_id=data.checkpoint_id,
+        status=data.status,
+        finding_kind=data.finding_kind,
+        note=data.note,
+        action_taken=data.action_taken,
+        recorded_at=data.recorded_at,
+        received_at=utcnow(),
     )
     db.session.add(result)
     if data.status == "problem":
@@ -302,8 +348,11 @@ def _same_or_conflict(existing: RoundResult, round_: Round, data: ResultInput) -
 
 def _finding_for(result: RoundResult, round_: Round) -> Finding:
     finding = Finding(
-        result=result, campus_id=round_.campus_id, checkpoint_id=result.checkpoint_id,
-        kind=result.finding_kind, opened_at=result.recorded_at,
+        result=result,
+        campus_id=round_.campus_id,
+        checkpoint_id=result.checkpoint_id,
+        kind=result.finding_kind,
+        opened_at=result.recorded_at,
     )
     if result.action_taken == ActionTaken.SECURED:
         # Secured on the spot: resolved at once, still counted as a finding.
@@ -330,19 +379,33 @@ def complete_round(round_: Round, reason: str = "") -> Round:
     reason = (reason or "").strip()
     if unchecked and not reason:
         raise ValidationFailed(
-            {"reason": _("%(n)d checkpoint(s) are not checked: say why before finishing.",
-                         n=len(unchecked))}
+            {
+                "reason": _(
+                    "%(n)d checkpoint(s) are not checked: say why before finishing.",
+                    n=len(unchecked),
+                )
+            }
         )
     round_.completed_at = utcnow()
     round_.incomplete_reason = reason if unchecked else ""
-    audit.record("complete", "round", round_.id,
-                 {"unchecked": [None, len(unchecked)]}, campus_id=round_.campus_id)
+    audit.record(
+        "complete",
+        "round",
+        round_.id,
+        {"unchecked": [None, len(unchecked)]},
+        campus_id=round_.campus_id,
+    )
     db.session.commit()
     return round_
 
 
-def amend_round(round_: Round, author: User, reason: str, result_id: str | None = None,
-                changes: dict | None = None) -> RoundAmendment:
+def amend_round(
+    round_: Round,
+    author: User,
+    reason: str,
+    result_id: str | None = None,
+    changes: dict | None = None,
+) -> RoundAmendment:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": _("An amendment needs a reason.")})
@@ -350,13 +413,22 @@ def amend_round(round_: Round, author: User, reason: str, result_id: str | None 
         raise ValidationFailed({"reason": _("Rounds in progress are corrected by re-checking.")})
     if result_id and result_id not in {r.id for r in round_.results}:
         raise ValidationFailed({"result_id": _("Not a result of this round.")})
-    amendment = RoundAmendment(round=round_, author=author, reason=reason,
-                               result_id=result_id or None, changes=changes or {})
+    amendment = RoundAmendment(
+        round=round_,
+        author=author,
+        reason=reason,
+        result_id=result_id or None,
+        changes=changes or {},
+    )
     db.session.add(amendment)
     db.session.flush()
-    audit.record("amend", "round", round_.id,
-                 {"reason": [None, reason], **{k: [None, v] for k, v in (changes or {}).items()}},
-                 campus_id=round_.campus_id)
+    audit.record(
+        "amend",
+        "round",
+        round_.id,
+        {"reason": [None, reason], **{k: [None, v] for k, v in (changes or {}).items()}},
+        campus_id=round_.campus_id,
+    )
     db.session.commit()
     return amendment
 
@@ -370,8 +442,9 @@ class MissedRound:
     plan: RoundPlan
 
 
-def missed_rounds(campus_ids: list[int] | None, start: date, end: date,
-                  now: datetime | None = None) -> list[MissedRound]:
+def missed_rounds(
+    campus_ids: list[int] | None, start: date, end: date, now: datetime | None = None
+) -> list[MissedRound]:
     """Missed instances for campuses (None: all) between local dates start and end."""
     now = now or utcnow()
     plans = plans_for(campus_ids)
@@ -385,7 +458,8 @@ def missed_rounds(campus_ids: list[int] | None, start: date, end: date,
         for plan_id, started, completed in db.session.execute(
             select(Round.plan_id, Round.started_at, Round.completed_at).where(
                 Round.plan_id.in_([p.id for p in plans]),
-                Round.started_at >= since, Round.started_at < until,
+                Round.started_at >= since,
+                Round.started_at < until,
                 Round.completed_at.is_not(None),
             )
         )
@@ -425,7 +499,8 @@ def agenda_for(user: User, campus_ids: list[int] | None, now: datetime | None = 
         domain.WalkedRound(plan_id, started, completed)
         for plan_id, started, completed in db.session.execute(
             select(Round.plan_id, Round.started_at, Round.completed_at).where(
-                Round.plan_id.in_(list(by_id)), Round.started_at >= now - timedelta(days=2),
+                Round.plan_id.in_(list(by_id)),
+                Round.started_at >= now - timedelta(days=2),
             )
         )
     ]

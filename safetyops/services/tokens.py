@@ -12,7 +12,7 @@ from safetyops.extensions import db
 from safetyops.models import ApiToken, User, utcnow
 from safetyops.services import audit
 
-TOKEN_PREFIX = "sop_"
+TOKEN_PREFIX = "sop_"  # noqa: S105 - a prefix, not a secret
 
 
 def _digest(token: str) -> str:
@@ -24,7 +24,9 @@ def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     token = ApiToken(user=user, name=name, prefix=secret[:10], token_hash=_digest(secret))
     db.session.add(token)
     db.session.flush()
-    audit.record("create", "api_token", token.id, {"user": [None, user.email], "name": [None, name]})
+    audit.record(
+        "create", "api_token", token.id, {"user": [None, user.email], "name": [None, name]}
+    )
     db.session.commit()
     return token, secret
 
@@ -32,7 +34,9 @@ def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
 def revoke_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        audit.record("revoke", "api_token", token.id, {"user": [token.user.email, token.user.email]})
+        audit.record(
+            "revoke", "api_token", token.id, {"user": [token.user.email, token.user.email]}
+        )
         db.session.commit()
 
 
@@ -50,5 +54,7 @@ def user_for_token(secret: str) -> User | None:
 
 def tokens_of(user: User) -> list[ApiToken]:
     return list(
-        db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+        )
     )

@@ -36,8 +36,12 @@ def browser():
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
                 "--disable-quic",
             ],
         )
@@ -85,9 +89,8 @@ def _demo_template(tmp_path):
     return path
 
 
-def sign_in(page, base_url, email, password="safetyops-demo"):
+def sign_in(page, base_url, email, password="safetyops-demo"):  # noqa: S107
     page.goto(f"{base_url}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-

@@ -18,8 +18,7 @@ def start_ave_door_check(page):
     item.first.locator("form.start-form button").click()
 
 
-def test_officer_walks_a_round_and_principal_sees_the_finding(browser, context, page,
-                                                             live_server):
+def test_officer_walks_a_round_and_principal_sees_the_finding(browser, context, page, live_server):
     sign_in(page, live_server, "officer@demo.local")
     start_ave_door_check(page)
     expect(page.locator(".progress")).to_contain_text("0 of 10")

@@ -44,19 +44,33 @@ def test_anonymous_pages_redirect_to_login_and_api_says_401(client, two_campuses
 
 # role -> (endpoint path, expected status) for a representative set of pages
 MATRIX = {
-    "officer": {"/": 200, "/campuses/AAA": 200, "/admin/campuses": 403, "/admin/users": 403,
-                "/admin/audit": 403},
+    "officer": {
+        "/": 200,
+        "/campuses/AAA": 200,
+        "/admin/campuses": 403,
+        "/admin/users": 403,
+        "/admin/audit": 403,
+    },
     "principal": {"/": 200, "/campuses/AAA": 200, "/admin/campuses": 403, "/admin/users": 403},
     "supervisor": {"/": 200, "/campuses/AAA": 200, "/admin/users": 403},
     "viewer": {"/": 200, "/campuses/AAA": 200, "/campuses/BBB": 200, "/admin/campuses": 403},
-    "admin": {"/": 200, "/campuses/AAA": 200, "/campuses/BBB": 200, "/admin/campuses": 200,
-              "/admin/users": 200, "/admin/audit": 200, "/admin/campuses/AAA/checkpoints": 200},
+    "admin": {
+        "/": 200,
+        "/campuses/AAA": 200,
+        "/campuses/BBB": 200,
+        "/admin/campuses": 200,
+        "/admin/users": 200,
+        "/admin/audit": 200,
+        "/admin/campuses/AAA/checkpoints": 200,
+    },
 }
 
 
 @pytest.mark.parametrize("role", sorted(MATRIX))
 def test_role_matrix(role, client, two_campuses):
-    user = two_campuses["admin" if role == "admin" else f"{role}_a" if role != "viewer" else "viewer"]
+    user = two_campuses[
+        "admin" if role == "admin" else f"{role}_a" if role != "viewer" else "viewer"
+    ]
     client.login(user)
     for path, status in MATRIX[role].items():
         assert client.get(path).status_code == status, (role, path)

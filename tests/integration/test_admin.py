@@ -17,8 +17,13 @@ def test_create_campus_with_errors_keeps_input(client, two_campuses, db):
     client.login(two_campuses["admin"])
     response = client.post(
         "/admin/campuses/new",
-        {"code": "AAA", "name": "Typed name", "timezone": "Mars/Base", "grade_band": "",
-         "principal_id": "0"},
+        {
+            "code": "AAA",
+            "name": "Typed name",
+            "timezone": "Mars/Base",
+            "grade_band": "",
+            "principal_id": "0",
+        },
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -34,8 +39,14 @@ def test_create_and_edit_campus_records_before_and_after(client, two_campuses, d
     client.login(admin)
     created = client.post(
         "/admin/campuses/new",
-        {"code": "nhs", "name": "North High", "timezone": "America/Chicago",
-         "grade_band": "high", "principal_id": str(principal.id), "address": "1 North St"},
+        {
+            "code": "nhs",
+            "name": "North High",
+            "timezone": "America/Chicago",
+            "grade_band": "high",
+            "principal_id": str(principal.id),
+            "address": "1 North St",
+        },
     )
     assert created.status_code == 302
     campus = db.session.scalar(select(Campus).where(Campus.code == "NHS"))
@@ -44,8 +55,14 @@ def test_create_and_edit_campus_records_before_and_after(client, two_campuses, d
     assert campus in principal.campuses  # the principal now sees the campus they lead
     edited = client.post(
         "/admin/campuses/NHS/edit",
-        {"code": "NHS", "name": "North Valley High", "timezone": "America/Chicago",
-         "grade_band": "high", "principal_id": str(principal.id), "address": "1 North St"},
+        {
+            "code": "NHS",
+            "name": "North Valley High",
+            "timezone": "America/Chicago",
+            "grade_band": "high",
+            "principal_id": str(principal.id),
+            "address": "1 North St",
+        },
     )
     assert edited.status_code == 302
     events = [e for e in _events(db, "campus") if e.entity_id == str(campus.id)]
@@ -73,8 +90,13 @@ def test_checkpoint_create_edit_deactivate(client, two_campuses, db):
     assert "already has a checkpoint with this name" in response.get_data(as_text=True)
     response = client.post(
         "/admin/campuses/AAA/checkpoints/new",
-        {"name": "Gym gate", "kind": "gate", "expected_state": "locked", "walk_order": "5",
-         "location_notes": "behind the gym"},
+        {
+            "name": "Gym gate",
+            "kind": "gate",
+            "expected_state": "locked",
+            "walk_order": "5",
+            "location_notes": "behind the gym",
+        },
     )
     assert response.status_code == 302
     gate = db.session.scalar(select(Checkpoint).where(Checkpoint.name == "Gym gate"))
@@ -98,22 +120,38 @@ def test_user_create_edit_deactivate(client, two_campuses, db):
     a, b = two_campuses["a"], two_campuses["b"]
     missing_pw = client.post(
         "/admin/users/new",
-        {"email": "new@example.test", "name": "New Officer", "role": "officer",
-         "employer_id": "0", "campus_ids": [str(a.id)]},
+        {
+            "email": "new@example.test",
+            "name": "New Officer",
+            "role": "officer",
+            "employer_id": "0",
+            "campus_ids": [str(a.id)],
+        },
     )
     assert "A new user needs an initial password." in missing_pw.get_data(as_text=True)
     created = client.post(
         "/admin/users/new",
-        {"email": "new@example.test", "name": "New Officer", "role": "officer",
-         "employer_id": "0", "campus_ids": [str(a.id), str(b.id)], "password": "long-enough-pw"},
+        {
+            "email": "new@example.test",
+            "name": "New Officer",
+            "role": "officer",
+            "employer_id": "0",
+            "campus_ids": [str(a.id), str(b.id)],
+            "password": "long-enough-pw",
+        },
     )
     assert created.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "new@example.test"))
     assert {c.code for c in user.campuses} == {"AAA", "BBB"}
     client.post(
         f"/admin/users/{user.id}/edit",
-        {"email": "new@example.test", "name": "New Officer", "role": "officer",
-         "employer_id": "0", "campus_ids": [str(a.id)]},
+        {
+            "email": "new@example.test",
+            "name": "New Officer",
+            "role": "officer",
+            "employer_id": "0",
+            "campus_ids": [str(a.id)],
+        },
     )
     client.post(f"/admin/users/{user.id}/active", {"active": "0"})
     db.session.refresh(user)

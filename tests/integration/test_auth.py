@@ -90,14 +90,20 @@ def test_password_change_signs_out_other_devices(make_client, make_user, db):
     tablet.login(user)
     bad = laptop.post(
         "/account/password",
-        {"current_password": "not-it-at-all", "new_password": "a-new-long-password",
-         "confirm": "a-new-long-password"},
+        {
+            "current_password": "not-it-at-all",
+            "new_password": "a-new-long-password",
+            "confirm": "a-new-long-password",
+        },
     )
     assert "This is not your current password." in bad.get_data(as_text=True)
     ok = laptop.post(
         "/account/password",
-        {"current_password": PASSWORD, "new_password": "a-new-long-password",
-         "confirm": "a-new-long-password"},
+        {
+            "current_password": PASSWORD,
+            "new_password": "a-new-long-password",
+            "confirm": "a-new-long-password",
+        },
     )
     assert ok.status_code == 302
     assert laptop.get("/").status_code == 200  # this device stays signed in

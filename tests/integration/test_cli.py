@@ -1,8 +1,7 @@
 """CLI: CSV imports (all or nothing, idempotent), demo data, deployment checks."""
 
-from sqlalchemy import func, select, text
-
 import pytest
+from sqlalchemy import func, select, text
 
 from safetyops.models import AppendOnlyError, AuditEvent, Campus, Checkpoint, User
 
@@ -35,7 +34,9 @@ def test_import_campuses_twice_updates_not_duplicates(runner, db, tmp_path):
     assert _count(db, Campus) == 2
     assert db.session.scalar(select(Campus.name).where(Campus.code == "RMS")) == "Ridgeview MS"
     event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-    assert event.interface == "cli" and event.changes == {"name": ["Ridgeview Middle", "Ridgeview MS"]}
+    assert event.interface == "cli" and event.changes == {
+        "name": ["Ridgeview Middle", "Ridgeview MS"]
+    }
 
 
 def test_bad_campus_file_reports_every_row_and_imports_nothing(runner, db, tmp_path):
@@ -105,16 +106,36 @@ def test_check_deploy_refuses_demo_passwords(app, runner):
 
 def test_users_create_command(runner, db):
     result = runner.invoke(
-        args=["users", "create", "--email", "Boss@District.test", "--name", "Boss",
-              "--role", "safety_admin", "--password", "a-long-password"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Boss@District.test",
+            "--name",
+            "Boss",
+            "--role",
+            "safety_admin",
+            "--password",
+            "a-long-password",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(User.role).where(User.email == "boss@district.test")) == (
         "safety_admin"
     )
     short = runner.invoke(
-        args=["users", "create", "--email", "x@d.test", "--name", "X", "--role", "officer",
-              "--password", "short"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "x@d.test",
+            "--name",
+            "X",
+            "--role",
+            "officer",
+            "--password",
+            "short",
+        ]
     )
     assert short.exit_code != 0 and "at least" in short.output
 

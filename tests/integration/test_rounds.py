@@ -16,16 +16,27 @@ def plan(two_campuses):
     from safetyops.services.rounds import save_plan
 
     campus = two_campuses["a"]
-    return save_plan(campus, {
-        "name": "Morning doors", "kind": "exterior_door_check", "weekdays": [1, 2, 3, 4, 5],
-        "windows": "06:45-07:30", "school_days_only": True, "grace_minutes": 15,
-        "checkpoint_ids": [cp.id for cp in campus.checkpoints],
-    })
+    return save_plan(
+        campus,
+        {
+            "name": "Morning doors",
+            "kind": "exterior_door_check",
+            "weekdays": [1, 2, 3, 4, 5],
+            "windows": "06:45-07:30",
+            "school_days_only": True,
+            "grace_minutes": 15,
+            "checkpoint_ids": [cp.id for cp in campus.checkpoints],
+        },
+    )
 
 
 def result(checkpoint_id, status="ok", **kw):
-    body = {"id": str(uuid.uuid4()), "checkpoint_id": checkpoint_id, "status": status,
-            "recorded_at": "2026-11-16T07:01:00-07:00"}
+    body = {
+        "id": str(uuid.uuid4()),
+        "checkpoint_id": checkpoint_id,
+        "status": status,
+        "recorded_at": "2026-11-16T07:01:00-07:00",
+    }
     body.update(kw)
     return body
 
@@ -48,8 +59,7 @@ def test_plans_api_and_start_round_in_walking_order(client, two_campuses, plan):
     assert fetched["results"] == [] and fetched["completed_at"] is None
 
 
-def test_same_result_twice_is_stored_once_and_different_body_is_409(client, two_campuses,
-                                                                    plan, db):
+def test_same_result_twice_is_stored_once_and_different_body_is_409(client, two_campuses, plan, db):
     client.login(two_campuses["officer_a"])
     round_ = start(client, plan.id)
     cp = round_["checkpoints"][0]["id"]
@@ -68,13 +78,16 @@ def test_same_result_twice_is_stored_once_and_different_body_is_409(client, two_
     assert stored.received_at > stored.recorded_at  # server receive time, stored apart
 
 
-def test_secured_on_the_spot_is_resolved_at_once_but_still_a_finding(client, two_campuses,
-                                                                    plan, db):
+def test_secured_on_the_spot_is_resolved_at_once_but_still_a_finding(
+    client, two_campuses, plan, db
+):
     client.login(two_campuses["officer_a"])
     round_ = start(client, plan.id)
     cp = round_["checkpoints"][1]["id"]
-    client.post_json(f"/api/v1/rounds/{round_['id']}/results",
-                     result(cp, "problem", finding_kind="unlocked", action_taken="secured"))
+    client.post_json(
+        f"/api/v1/rounds/{round_['id']}/results",
+        result(cp, "problem", finding_kind="unlocked", action_taken="secured"),
+    )
     finding = db.session.scalar(select(Finding))
     assert finding.status == "resolved" and finding.resolution == "secured on the spot"
 
@@ -85,16 +98,19 @@ def test_secured_on_the_spot_is_resolved_at_once_but_still_a_finding(client, two
         ({"status": "maybe"}, "status"),
         ({"status": "problem"}, "finding_kind"),
         ({"status": "problem", "finding_kind": "on_fire"}, "finding_kind"),
-        ({"status": "problem", "finding_kind": "damaged", "action_taken": "prayed"},
-         "action_taken"),
+        (
+            {"status": "problem", "finding_kind": "damaged", "action_taken": "prayed"},
+            "action_taken",
+        ),
         ({"id": "not-a-uuid"}, "id"),
         ({"checkpoint_id": 999999}, "checkpoint_id"),
         ({"recorded_at": "yesterday"}, "recorded_at"),
         ({"note": "x" * 2001}, "note"),
     ],
 )
-def test_bad_results_get_a_json_error_naming_the_field(client, two_campuses, plan, db,
-                                                       change, field):
+def test_bad_results_get_a_json_error_naming_the_field(
+    client, two_campuses, plan, db, change, field
+):
     client.login(two_campuses["officer_a"])
     round_ = start(client, plan.id)
     body = {**result(round_["checkpoints"][0]["id"]), **change}
@@ -105,8 +121,9 @@ def test_bad_results_get_a_json_error_naming_the_field(client, two_campuses, pla
     assert db.session.scalar(select(func.count()).select_from(Finding)) == 0
 
 
-def test_completion_needs_a_reason_for_unchecked_and_then_is_append_only(client, two_campuses,
-                                                                        plan, db):
+def test_completion_needs_a_reason_for_unchecked_and_then_is_append_only(
+    client, two_campuses, plan, db
+):
     client.login(two_campuses["officer_a"])
     round_ = start(client, plan.id)
     rid = round_["id"]
@@ -115,22 +132,25 @@ def test_completion_needs_a_reason_for_unchecked_and_then_is_append_only(client,
     assert refused.status_code == 400 and refused.json["field"] == "reason"
     done = client.post_json(f"/api/v1/rounds/{rid}/complete", {"reason": "Gym locked for event"})
     assert done.status_code == 200 and done.json["incomplete_reason"] == "Gym locked for event"
-    late = client.post_json(f"/api/v1/rounds/{rid}/results",
-                            result(round_["checkpoints"][1]["id"]))
+    late = client.post_json(f"/api/v1/rounds/{rid}/results", result(round_["checkpoints"][1]["id"]))
     assert late.status_code == 409
     # a correction is an amendment with a reason, shown beside the original
     no_reason = client.post(f"/rounds/{rid}/amend", {"reason": "", "correction": "Door 2 OK"})
     assert no_reason.status_code == 302
-    assert client.post(f"/rounds/{rid}/amend",
-                       {"reason": "Forgot Door 2", "correction": "Door 2 was locked"}
-                       ).status_code == 302
+    assert (
+        client.post(
+            f"/rounds/{rid}/amend", {"reason": "Forgot Door 2", "correction": "Door 2 was locked"}
+        ).status_code
+        == 302
+    )
     page = client.get(f"/rounds/{rid}").get_data(as_text=True)
     assert "Forgot Door 2" in page and "Door 2 was locked" in page
     round_row = db.session.get(Round, rid)
     assert len(round_row.amendments) == 1
     actions = db.session.scalars(
-        select(AuditEvent.action).where(AuditEvent.entity_type == "round",
-                                        AuditEvent.entity_id == str(rid))
+        select(AuditEvent.action).where(
+            AuditEvent.entity_type == "round", AuditEvent.entity_id == str(rid)
+        )
     ).all()
     assert actions == ["start", "complete", "amend"]
 
@@ -175,12 +195,13 @@ def test_result_api_needs_csrf_with_a_session(client, two_campuses, plan):
 
 
 def test_concurrent_identical_posts_store_one_result(app, runner, two_campuses, plan, db):
-    secret = runner.invoke(
-        args=["tokens", "create", "--user", two_campuses["officer_a"].email]
-    ).output.strip().splitlines()[-1]
+    secret = (
+        runner.invoke(args=["tokens", "create", "--user", two_campuses["officer_a"].email])
+        .output.strip()
+        .splitlines()[-1]
+    )
     headers = {"Authorization": f"Bearer {secret}"}
-    started = app.test_client().post("/api/v1/rounds", json={"plan_id": plan.id},
-                                     headers=headers)
+    started = app.test_client().post("/api/v1/rounds", json={"plan_id": plan.id}, headers=headers)
     assert started.status_code == 201, started.json
     rid = started.json["id"]
     body = result(plan.stops[0].checkpoint_id, "problem", finding_kind="unlocked")
@@ -190,8 +211,9 @@ def test_concurrent_identical_posts_store_one_result(app, runner, two_campuses, 
         http = app.test_client()
         barrier.wait()
         with app.app_context():
-            statuses.append(http.post(f"/api/v1/rounds/{rid}/results", json=body,
-                                      headers=headers).status_code)
+            statuses.append(
+                http.post(f"/api/v1/rounds/{rid}/results", json=body, headers=headers).status_code
+            )
 
     threads = [threading.Thread(target=post) for _ in range(8)]
     for t in threads:
@@ -203,15 +225,22 @@ def test_concurrent_identical_posts_store_one_result(app, runner, two_campuses, 
     assert db.session.scalar(select(func.count()).select_from(Finding)) == 1
 
 
-def test_findings_pages_acknowledge_resolve_and_repeat_offenders(client, make_client,
-                                                                two_campuses, plan, db):
+def test_findings_pages_acknowledge_resolve_and_repeat_offenders(
+    client, make_client, two_campuses, plan, db
+):
     client.login(two_campuses["officer_a"])
     door = plan.stops[0].checkpoint_id
     for _ in range(3):  # three findings on one door within 30 days
         round_ = start(client, plan.id)
-        client.post_json(f"/api/v1/rounds/{round_['id']}/results",
-                         result(door, "problem", finding_kind="propped_open",
-                                recorded_at=datetime.now(UTC).isoformat()))
+        client.post_json(
+            f"/api/v1/rounds/{round_['id']}/results",
+            result(
+                door,
+                "problem",
+                finding_kind="propped_open",
+                recorded_at=datetime.now(UTC).isoformat(),
+            ),
+        )
     principal = make_client()
     principal.login(two_campuses["principal_a"])
     page = principal.get("/findings").get_data(as_text=True)
@@ -224,8 +253,12 @@ def test_findings_pages_acknowledge_resolve_and_repeat_offenders(client, make_cl
     assert finding.status == "resolved" and finding.resolution == "Door closer replaced"
     assert finding.resolved_by_id == two_campuses["principal_a"].id
     assert principal.get("/findings").get_data(as_text=True).count("finding-row") == 2
-    assert principal.get("/findings?status=resolved&kind=propped_open").get_data(
-        as_text=True).count("finding-row") == 1
+    assert (
+        principal.get("/findings?status=resolved&kind=propped_open")
+        .get_data(as_text=True)
+        .count("finding-row")
+        == 1
+    )
     # another campus's principal sees none of it
     other = make_client()
     other.login(two_campuses["officer_b"])
@@ -250,16 +283,30 @@ def test_plan_form_validates_and_keeps_walking_order(client, two_campuses, db):
     client.login(two_campuses["supervisor_a"])
     campus = two_campuses["a"]
     ids = [cp.id for cp in campus.checkpoints]
-    bad = client.post("/campuses/AAA/round-plans/new", {
-        "name": "Sweep", "kind": "perimeter_sweep", "weekdays": ["1"], "windows": "7am",
-        "grace_minutes": "10", "checkpoint_ids": [str(i) for i in ids],
-    })
+    bad = client.post(
+        "/campuses/AAA/round-plans/new",
+        {
+            "name": "Sweep",
+            "kind": "perimeter_sweep",
+            "weekdays": ["1"],
+            "windows": "7am",
+            "grace_minutes": "10",
+            "checkpoint_ids": [str(i) for i in ids],
+        },
+    )
     assert "is not a window like 06:45-07:30" in bad.get_data(as_text=True)
-    ok = client.post("/campuses/AAA/round-plans/new", {
-        "name": "Sweep", "kind": "perimeter_sweep", "weekdays": ["1", "3"],
-        "windows": "11:30-12:30", "grace_minutes": "10", "school_days_only": "y",
-        "checkpoint_ids": [str(i) for i in reversed(ids)],
-    })
+    ok = client.post(
+        "/campuses/AAA/round-plans/new",
+        {
+            "name": "Sweep",
+            "kind": "perimeter_sweep",
+            "weekdays": ["1", "3"],
+            "windows": "11:30-12:30",
+            "grace_minutes": "10",
+            "school_days_only": "y",
+            "checkpoint_ids": [str(i) for i in reversed(ids)],
+        },
+    )
     assert ok.status_code == 302
     saved = db.session.scalar(select(RoundPlan).where(RoundPlan.name == "Sweep"))
     assert [s.checkpoint_id for s in saved.stops] == ids and saved.weekdays == [1, 3]
@@ -296,11 +343,15 @@ def test_photo_upload_type_and_size(app, client, two_campuses, plan, db):
     client.post_json(f"/api/v1/rounds/{round_['id']}/results", body)
     url = f"/api/v1/results/{body['id']}/photo"
     token = client.csrf_token()
-    fake = client.http.post(url, data={"photo": (io.BytesIO(b"MZ not an image"), "x.jpg")},
-                            headers={"X-CSRFToken": token})
+    fake = client.http.post(
+        url,
+        data={"photo": (io.BytesIO(b"MZ not an image"), "x.jpg")},
+        headers={"X-CSRFToken": token},
+    )
     assert fake.status_code == 400 and fake.json["field"] == "photo"
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
-    ok = client.http.post(url, data={"photo": (io.BytesIO(png), "door.png")},
-                          headers={"X-CSRFToken": token})
+    ok = client.http.post(
+        url, data={"photo": (io.BytesIO(png), "door.png")}, headers={"X-CSRFToken": token}
+    )
     assert ok.status_code == 200
     assert client.get(f"/photos/{body['id']}").data == png

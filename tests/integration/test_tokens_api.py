@@ -29,9 +29,7 @@ def test_token_authenticates_api_with_owner_scope(app, runner, two_campuses, db)
 
 def test_token_does_not_open_pages_beyond_its_role(app, runner, two_campuses):
     secret = _create_token(runner, two_campuses["officer_a"].email)
-    response = app.test_client().get(
-        "/admin/users", headers={"Authorization": f"Bearer {secret}"}
-    )
+    response = app.test_client().get("/admin/users", headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 403
 
 
@@ -73,18 +71,22 @@ def test_token_creation_is_audited_as_cli(runner, two_campuses, db):
     from safetyops.models import AuditEvent
 
     _create_token(runner, two_campuses["viewer"].email)
-    event = db.session.scalar(
-        select(AuditEvent).where(AuditEvent.entity_type == "api_token")
-    )
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "api_token"))
     assert event.interface == "cli" and event.action == "create"
 
 
 def test_token_requests_need_no_csrf_but_sessions_do(app, runner, two_campuses):
     secret = _create_token(runner, two_campuses["admin"].email)
     http = app.test_client()
-    response = http.post("/admin/campuses/AAA/active", data={"active": "0"},
-                         headers={"Authorization": f"Bearer {secret}"})
+    response = http.post(
+        "/admin/campuses/AAA/active",
+        data={"active": "0"},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
     assert response.status_code == 302  # authenticated by token: no CSRF token needed
-    bogus = http.post("/admin/campuses/AAA/active", data={"active": "1"},
-                      headers={"Authorization": "Bearer sop_wrong"})
+    bogus = http.post(
+        "/admin/campuses/AAA/active",
+        data={"active": "1"},
+        headers={"Authorization": "Bearer sop_wrong"},
+    )
     assert bogus.status_code == 401

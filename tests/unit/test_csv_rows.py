@@ -53,10 +53,7 @@ def test_empty_file_and_header_only_are_errors():
 
 def test_checkpoints_default_walk_order_follows_file_order_per_campus():
     text = (
-        "campus_code,name,kind\n"
-        "AVE,Door 1,exterior_door\n"
-        "RMS,Gate,gate\n"
-        "AVE,Door 2,Exterior_Door\n"
+        "campus_code,name,kind\nAVE,Door 1,exterior_door\nRMS,Gate,gate\nAVE,Door 2,Exterior_Door\n"
     )
     parsed = parse_checkpoints(text, {"AVE", "RMS"})
     assert parsed.ok, parsed.errors

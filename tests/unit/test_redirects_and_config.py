@@ -14,9 +14,17 @@ def test_local_paths_are_allowed(target):
 @pytest.mark.parametrize(
     "target",
     [
-        None, "", "http://evil.example/", "https://evil.example", "//evil.example/x",
-        "/\\evil.example", "\\\\evil.example", "javascript:alert(1)", "evil.example/path",
-        "/\tevil", "///evil.example",
+        None,
+        "",
+        "http://evil.example/",
+        "https://evil.example",
+        "//evil.example/x",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "evil.example/path",
+        "/\tevil",
+        "///evil.example",
     ],
 )
 def test_other_targets_are_refused(target):

@@ -17,10 +17,15 @@ DENVER = "America/Denver"
 
 
 def plan(**kw):
-    defaults = dict(
-        id=1, campus_id=1, timezone=DENVER, weekdays=frozenset({1, 2, 3, 4, 5}),
-        school_days_only=True, windows=((time(6, 45), time(7, 30)),), grace=timedelta(minutes=15),
-    )
+    defaults = {
+        "id": 1,
+        "campus_id": 1,
+        "timezone": DENVER,
+        "weekdays": frozenset({1, 2, 3, 4, 5}),
+        "school_days_only": True,
+        "windows": ((time(6, 45), time(7, 30)),),
+        "grace": timedelta(minutes=15),
+    }
     return PlanSpec(**{**defaults, **kw})
 
 
@@ -42,7 +47,9 @@ def test_daylight_saving_changes_the_utc_time_not_the_local_time():
 def test_school_calendar_hook_removes_holidays():
     holiday = date(2026, 11, 26)
     instances = expected_instances(
-        [plan()], date(2026, 11, 23), date(2026, 11, 27),
+        [plan()],
+        date(2026, 11, 23),
+        date(2026, 11, 27),
         is_school_day=lambda campus, day: day != holiday and day.isoweekday() <= 5,
     )
     assert holiday not in {i.day for i in instances} and len(instances) == 4
@@ -108,7 +115,8 @@ def test_due_now_and_next():
 
 def test_parse_windows():
     assert parse_windows("15:45-16:30, 06:45-07:30") == (
-        (time(6, 45), time(7, 30)), (time(15, 45), time(16, 30)),
+        (time(6, 45), time(7, 30)),
+        (time(15, 45), time(16, 30)),
     )
     for bad in ("", "7-8am", "06:45-06:45", "25:00-26:00"):
         with pytest.raises(ValueError):
