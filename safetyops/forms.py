@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField, widgets
 
@@ -28,3 +31,11 @@ class CheckboxesField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def date_arg(name: str, default: date | None = None) -> date | None:
+    """An ISO date from the query string; ``default`` when absent or malformed."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return default

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +15,7 @@ from safetyops.access import (
     visible_campuses,
 )
 from safetyops.extensions import db
+from safetyops.forms import date_arg
 from safetyops.models import Checkpoint, Finding, FindingStatus, Role
 from safetyops.rounds.forms import FINDING_KIND_CHOICES, ResolveForm
 from safetyops.services import findings as findings_service
@@ -24,13 +23,6 @@ from safetyops.services.errors import ValidationFailed
 
 bp = Blueprint("findings", __name__)
 HANDLERS = (Role.SUPERVISOR, Role.SAFETY_ADMIN, Role.PRINCIPAL)
-
-
-def _date(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 @bp.route("/findings")
@@ -46,8 +38,8 @@ def index():
         campus_ids=campus_ids,
         kind=request.args.get("kind") or None,
         status=status if status != "all" else None,
-        start=_date("from"),
-        end=_date("to"),
+        start=date_arg("from"),
+        end=date_arg("to"),
     )
     rows = findings_service.list_findings(filters)
     offenders = findings_service.repeat_offender_ids(campus_ids)

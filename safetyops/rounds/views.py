@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from safetyops.access import allow, campus_for, require_campus_access, visible_campus_ids
 from safetyops.domain.rounds import format_windows
 from safetyops.extensions import db
-from safetyops.forms import apply_errors, choices
+from safetyops.forms import apply_errors, choices, date_arg
 from safetyops.models import Checkpoint, Role, Round, RoundPlan, RoundResult, utcnow
 from safetyops.rounds.forms import (
     ACTION_CHOICES,
@@ -289,19 +289,12 @@ def plan_active(plan_id: int):
 # ---- missed rounds ----------------------------------------------------------------
 
 
-def _date_arg(name: str, default: date) -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
-
-
 @bp.route("/rounds/missed")
 @allow(*REVIEWERS)
 def missed():
     today = utcnow().date()
-    start = _date_arg("from", today - timedelta(days=13))
-    end = _date_arg("to", today)
+    start = date_arg("from", today - timedelta(days=13))
+    end = date_arg("to", today)
     if end < start:
         start, end = end, start
     end = min(end, start + timedelta(days=92))  # bounded work per page

@@ -50,6 +50,24 @@ def record(
     return event
 
 
+def record_active_change(obj: Any, active: bool, entity_type: str, campus_id: int | None) -> bool:
+    """Set ``obj.active`` and audit it as (re)activation. False if nothing changed.
+
+    The caller commits, so the change and its audit event land together.
+    """
+    if obj.active == active:
+        return False
+    obj.active = active
+    record(
+        "reactivate" if active else "deactivate",
+        entity_type,
+        obj.id,
+        {"active": [not active, active]},
+        campus_id=campus_id,
+    )
+    return True
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
         return value

@@ -91,15 +91,7 @@ def update_campus(campus: Campus, data: dict) -> Campus:
 
 
 def set_campus_active(campus: Campus, active: bool) -> None:
-    if campus.active != active:
-        campus.active = active
-        audit.record(
-            "reactivate" if active else "deactivate",
-            "campus",
-            campus.id,
-            {"active": [not active, active]},
-            campus_id=campus.id,
-        )
+    if audit.record_active_change(campus, active, "campus", campus.id):
         db.session.commit()
 
 
@@ -160,15 +152,7 @@ def update_checkpoint(checkpoint: Checkpoint, data: dict) -> Checkpoint:
 
 
 def set_checkpoint_active(checkpoint: Checkpoint, active: bool) -> None:
-    if checkpoint.active != active:
-        checkpoint.active = active
-        audit.record(
-            "reactivate" if active else "deactivate",
-            "checkpoint",
-            checkpoint.id,
-            {"active": [not active, active]},
-            campus_id=checkpoint.campus_id,
-        )
+    if audit.record_active_change(checkpoint, active, "checkpoint", checkpoint.campus_id):
         db.session.commit()
 
 

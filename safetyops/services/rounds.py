@@ -137,15 +137,7 @@ def save_plan(
 
 
 def set_plan_active(plan: RoundPlan, active: bool) -> None:
-    if plan.active != active:
-        plan.active = active
-        audit.record(
-            "reactivate" if active else "deactivate",
-            "round_plan",
-            plan.id,
-            {"active": [not active, active]},
-            campus_id=plan.campus_id,
-        )
+    if audit.record_active_change(plan, active, "round_plan", plan.campus_id):
         db.session.commit()
 
 
