@@ -11,7 +11,16 @@ from safetyops.models.accounts import (
 )
 from safetyops.models.audit import AppendOnlyError, AuditEvent
 from safetyops.models.base import Base, utcnow
+from safetyops.models.calendar import CalendarEntry, CalendarKind
 from safetyops.models.campuses import Campus, Checkpoint, CheckpointKind, ExpectedState, GradeBand
+from safetyops.models.drills import (
+    DRILL_FIELDS,
+    Drill,
+    DrillAmendment,
+    MedicalCall,
+    RulePackRecord,
+    campus_rule_pack,
+)
 from safetyops.models.rounds import (
     ActionTaken,
     Finding,
@@ -27,6 +36,14 @@ from safetyops.models.rounds import (
 )
 
 __all__ = [
+    "CalendarEntry",
+    "CalendarKind",
+    "DRILL_FIELDS",
+    "Drill",
+    "DrillAmendment",
+    "MedicalCall",
+    "RulePackRecord",
+    "campus_rule_pack",
     "ActionTaken",
     "Finding",
     "FindingKind",

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from safetyops.models.accounts import user_campus
@@ -52,6 +52,8 @@ class Campus(Base):
     grade_band: Mapped[str] = mapped_column(String(20), default="")
     principal_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # ISO weekdays school is in session (Monday = 1); terms and closures do the rest.
+    school_weekdays: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1, 2, 3, 4, 5])
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     principal: Mapped[User | None] = relationship(foreign_keys=[principal_id])

@@ -33,6 +33,7 @@ from safetyops.models import (
     utcnow,
 )
 from safetyops.services import audit
+from safetyops.services.calendar import school_day_checker
 from safetyops.services.errors import ValidationFailed
 
 NOTE_MAX = 2000
@@ -56,6 +57,10 @@ def plan_spec(plan: RoundPlan) -> domain.PlanSpec:
         grace=timedelta(minutes=plan.grace_minutes),
         name=plan.name,
     )
+
+
+def _school_days(plans: list[RoundPlan]):
+    return school_day_checker(p.campus for p in plans)
 
 
 def plans_for(campus_ids: list[int] | None) -> list[RoundPlan]:
@@ -459,7 +464,7 @@ def missed_rounds(
     by_id = {p.id: p for p in plans}
     return [
         MissedRound(instance, by_id[instance.plan_id])
-        for instance in domain.missed_instances(specs, walked, start, end, now)
+        for instance in domain.missed_instances(specs, walked, start, end, now, _school_days(plans))
     ]
 
 
@@ -496,7 +501,9 @@ def agenda_for(user: User, campus_ids: list[int] | None, now: datetime | None = 
             )
         )
     ]
-    due, upcoming = domain.due_now_and_next([plan_spec(p) for p in plans], walked, now)
+    due, upcoming = domain.due_now_and_next(
+        [plan_spec(p) for p in plans], walked, now, _school_days(plans)
+    )
     own = list(
         db.session.scalars(
             select(Round)
