@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -10,10 +11,22 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy import select
 
+from safetyops.domain.rule_packs import RulePackError
 from safetyops.extensions import db
 from safetyops.models import ApiToken, Campus, Role
-from safetyops.services import accounts, audit, campuses, demo, tokens
+from safetyops.services import (
+    accounts,
+    audit,
+    calendar,
+    campuses,
+    compliance,
+    demo,
+    drills,
+    rule_packs,
+    tokens,
+)
 from safetyops.services.errors import ValidationFailed
+from safetyops.timefmt import campus_today
 
 
 def _as_cli() -> None:
@@ -98,6 +111,89 @@ def import_checkpoints(file: str) -> None:
     """Import checkpoints: campus_code,name,kind[,walk_order,expected_state,location_notes]."""
     _as_cli()
     _report(campuses.import_checkpoints(_read_file(file)))
+
+
+@import_group.command("calendar")
+@click.argument("file", type=click.Path(dir_okay=False))
+def import_calendar(file: str) -> None:
+    """Import terms and closed days: campus_code,kind,name,start_date,end_date."""
+    _as_cli()
+    _report(calendar.import_calendar(_read_file(file)))
+
+
+@import_group.command("drills")
+@click.argument("file", type=click.Path(dir_okay=False))
+def import_drills(file: str) -> None:
+    """Import drill logs: campus_code,type,started_at,ended_at,real_event,announced,
+    conducted_by,notes (times in the campus's local time)."""
+    _as_cli()
+    _report(drills.import_drills(_read_file(file)))
+
+
+@click.group("rules")
+def rules_group() -> None:
+    """Drill rule packs (TOML)."""
+
+
+@rules_group.command("load")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--campus", "campus_codes", multiple=True, help="Campus code (repeatable).")
+def rules_load(file: str, campus_codes: tuple[str, ...]) -> None:
+    """Validate a pack and assign it to campuses (no --campus: every campus)."""
+    _as_cli()
+    try:
+        report = rule_packs.load_pack(_read_file(file), campus_codes or None)
+    except RulePackError as exc:
+        for error in exc.errors:
+            click.echo(f"error: {error}", err=True)
+        raise click.ClickException(f"{len(exc.errors)} error(s); nothing was loaded") from None
+    verb = "loaded" if report.created else "updated"
+    click.echo(
+        f"{verb} pack {report.pack.key} ({len(report.pack.rules)} rules) "
+        f"for {len(report.campuses)} campus(es)"
+    )
+
+
+@rules_group.command("list")
+def rules_list() -> None:
+    """Loaded packs, their rules and the campuses they apply to."""
+    packs = rule_packs.list_packs()
+    if not packs:
+        click.echo("no rule packs loaded; try: safetyops rules load FILE.toml")
+        return
+    for pack in packs:
+        codes = ", ".join(sorted(c.code for c in pack.campuses)) or "no campus"
+        click.echo(f"{pack.key}: {pack.name} [{codes}]")
+        for rule in pack.rules:
+            click.echo(f"  {rule['id']}: {rule['count']} x {rule['drill']} per {rule['period']}")
+
+
+@click.command("compliance")
+@click.option("--campus", "campus_code", required=True, help="Campus code.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Default: today.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def compliance_command(campus_code: str, as_of, fmt: str) -> None:
+    """Required drills of a campus: met, late, due, overdue, upcoming, not required."""
+    campus = db.session.scalar(select(Campus).where(Campus.code == campus_code.upper()))
+    if campus is None:
+        raise click.ClickException(f"no campus with code {campus_code}")
+    day = as_of.date() if as_of else campus_today(campus)
+    result = compliance.for_campus(campus, day)
+    if fmt == "json":
+        click.echo(json.dumps(compliance.as_json(result, day), indent=2))
+        return
+    if not result.requirements:
+        click.echo(f"{campus.code}: no requirements (no rule pack or no terms for {day})")
+        return
+    header = ("rule", "period", "window", "deadline", "req", "got", "status")
+    rows = [
+        (r.rule, r.period, str(r.window_start), str(r.deadline), str(r.required),
+         str(r.counted), r.status)
+        for r in result.requirements
+    ]  # fmt: skip
+    widths = [max(len(x) for x in col) for col in zip(header, *rows, strict=True)]
+    for row in (header, *rows):
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 
 
 @click.group("tokens")
@@ -206,6 +302,8 @@ COMMANDS = [
     demo_command,
     demo_logins_command,
     import_group,
+    rules_group,
+    compliance_command,
     tokens_group,
     users_group,
     check_deploy,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 
@@ -12,3 +12,8 @@ def localtime(moment: datetime | None, zone: str) -> str:
 
 def localday(moment: datetime | None, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b") if moment else ""
+
+
+def campus_today(campus, now: datetime | None = None) -> date:
+    """Today's date at ``campus`` (what compliance and calendars count by)."""
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(campus.timezone)).date()

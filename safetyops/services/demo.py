@@ -10,7 +10,9 @@ from safetyops.config import DEMO_PASSWORD
 from safetyops.extensions import db
 from safetyops.models import Campus, EmployerKind, Role, User, utcnow
 from safetyops.services import accounts, campuses
+from safetyops.services.demo_drills import load_demo_calendar, load_demo_drills
 from safetyops.services.demo_rounds import load_demo_rounds
+from safetyops.services.drills import local_date
 
 DISTRICT = "Aspen Valley Public Schools"
 CONTRACTOR = "Sentinel Campus Security"
@@ -218,7 +220,10 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
         if role == Role.PRINCIPAL:
             by_code[codes[0]].principal_id = users[email].id
     db.session.flush()
-    history = load_demo_rounds(by_code, users, now or utcnow())
+    now = now or utcnow()
+    load_demo_calendar(local_date(by_code["AVE"], now))
+    history = load_demo_rounds(by_code, users, now)
+    history.update(load_demo_drills(by_code, users, now))
     db.session.commit()
     return {
         "campuses": len(by_code),

@@ -23,6 +23,7 @@ from safetyops.models import (
     User,
 )
 from safetyops.services import rounds as rounds_service
+from safetyops.services.calendar import school_day_checker
 
 PLANS = [
     (
@@ -88,7 +89,12 @@ def load_demo_rounds(campuses: dict[str, Campus], users: dict[str, User], now: d
     specs = [rounds_service.plan_spec(p) for p in plans]
     by_id = {p.id: p for p in plans}
     start = (now - timedelta(days=HISTORY_DAYS)).date()
-    instances = [i for i in domain.expected_instances(specs, start, now.date()) if i.due_by < now]
+    is_school_day = school_day_checker(campuses.values())
+    instances = [
+        i
+        for i in domain.expected_instances(specs, start, now.date(), is_school_day)
+        if i.due_by < now
+    ]
     counts = {"rounds": 0, "results": 0, "findings": 0, "missed": 0}
     for instance in instances:
         if rng.random() < 0.04:

@@ -29,7 +29,9 @@ class LoadReport:
     campuses: list[str]
 
 
-def load_pack(text: str, campus_codes: Iterable[str] | None = None) -> LoadReport:
+def load_pack(
+    text: str, campus_codes: Iterable[str] | None = None, commit: bool = True
+) -> LoadReport:
     """Validate ``text``, store (or replace) the pack, and assign it to campuses.
 
     ``campus_codes`` None assigns the pack to every campus. Raises RulePackError listing
@@ -61,12 +63,15 @@ def load_pack(text: str, campus_codes: Iterable[str] | None = None) -> LoadRepor
     changes = audit.diff(before, {"name": record.name, "rules": record.rules})
     changes["campuses"] = [None, sorted(c.code for c in targets)]
     audit.record("create" if created else "update", "rule_pack", record.key, changes)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return LoadReport(record, created, sorted(c.code for c in targets))
 
 
-def load_bundled(name: str, campus_codes: Iterable[str] | None = None) -> LoadReport:
-    return load_pack(bundled_pack_path(name).read_text(encoding="utf-8"), campus_codes)
+def load_bundled(
+    name: str, campus_codes: Iterable[str] | None = None, commit: bool = True
+) -> LoadReport:
+    return load_pack(bundled_pack_path(name).read_text(encoding="utf-8"), campus_codes, commit)
 
 
 def list_packs() -> list[RulePackRecord]:
