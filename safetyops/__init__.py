@@ -99,15 +99,28 @@ def _select_locale():
 
 
 def register_blueprints(app: Flask) -> None:
+    import safetyops.admin.calendar  # noqa: F401 - calendar and rule-pack pages on admin_bp
     from safetyops.admin.views import bp as admin_bp
     from safetyops.api import bp as api_bp
     from safetyops.auth.views import bp as auth_bp
     from safetyops.campuses.views import bp as campuses_bp
+    from safetyops.drills.compliance_views import bp as compliance_bp
+    from safetyops.drills.views import bp as drills_bp
     from safetyops.findings.views import bp as findings_bp
     from safetyops.main.views import bp as main_bp
     from safetyops.rounds.views import bp as rounds_bp
 
-    for bp in (auth_bp, main_bp, campuses_bp, rounds_bp, findings_bp, admin_bp, api_bp):
+    for bp in (
+        auth_bp,
+        main_bp,
+        campuses_bp,
+        rounds_bp,
+        findings_bp,
+        drills_bp,
+        compliance_bp,
+        admin_bp,
+        api_bp,
+    ):
         app.register_blueprint(bp)
 
 

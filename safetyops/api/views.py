@@ -1,16 +1,20 @@
-"""API: the caller, campuses and checkpoints."""
+"""API: the caller, campuses, checkpoints and compliance."""
 
 from __future__ import annotations
 
-from flask import jsonify
+from datetime import date
+
+from flask import jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from safetyops.access import allow, campus_for, visible_campuses
+from safetyops.access import allow, campus_for, json_error, visible_campuses
 from safetyops.api.blueprint import bp
 from safetyops.api.serializers import campus_json, checkpoint_json, user_json
 from safetyops.extensions import db
 from safetyops.models import Checkpoint
+from safetyops.services import compliance
+from safetyops.timefmt import campus_today
 
 
 @bp.route("/me")
@@ -41,3 +45,17 @@ def checkpoints(code: str):
         .order_by(Checkpoint.walk_order, Checkpoint.id)
     )
     return jsonify([checkpoint_json(cp) for cp in rows])
+
+
+@bp.route("/campuses/<code>/compliance")
+@allow()
+def campus_compliance(code: str):
+    """Requirements of the school year containing ``as_of`` (default: today at the campus)."""
+    campus = campus_for(current_user, code)
+    as_of = campus_today(campus)
+    if "as_of" in request.args:
+        try:
+            as_of = date.fromisoformat(request.args["as_of"])
+        except ValueError:
+            return json_error(400, "as_of must be a date: YYYY-MM-DD", field="as_of")
+    return jsonify(compliance.as_json(compliance.for_campus(campus, as_of), as_of))

@@ -14,7 +14,10 @@ NAV_ITEMS = [
     ("campuses.index", _l("Campuses")),
     ("findings.index", _l("Findings")),
     ("rounds.missed", _l("Missed rounds")),
+    ("compliance.district", _l("Drills")),
     ("admin.campuses_list", _l("Manage campuses")),
+    ("admin.calendar_index", _l("Calendar")),
+    ("admin.rule_packs_index", _l("Rule packs")),
     ("admin.users", _l("Users")),
     ("admin.audit", _l("Audit trail")),
 ]

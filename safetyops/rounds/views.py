@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -334,7 +335,7 @@ def qr_sheet(code: str):
     )
     if request.args.get("format") != "pdf":
         return html
-    pdf = html_to_pdf(html, base_url=request.url_root)
+    pdf = html_to_pdf(html, request.url_root, current_app.static_folder)
     return Response(
         pdf,
         mimetype="application/pdf",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from safetyops.domain import csv_rows
 from safetyops.domain.compliance import DrillFact
@@ -183,9 +184,12 @@ def _snapshot(drill: Drill) -> dict[str, Any]:
 
 
 def can_sign_off(user: User, drill: Drill) -> bool:
+    """The safety department, or a principal of the drill's campus."""
     if user.role in (Role.SUPERVISOR, Role.SAFETY_ADMIN):
         return True
-    return user.role == Role.PRINCIPAL and drill.campus.principal_id == user.id
+    return user.role == Role.PRINCIPAL and (
+        drill.campus.principal_id == user.id or drill.campus_id in {c.id for c in user.campuses}
+    )
 
 
 def sign_off(drill: Drill, user: User) -> Drill:
@@ -350,12 +354,35 @@ def import_drills(text: str, user: User | None = None) -> ImportReport:
     return report
 
 
-def drills_between(campus: Campus, start: date, end: date) -> list[Drill]:
+def drills_between(
+    campus: Campus, start: date, end: date, with_people: bool = False
+) -> list[Drill]:
+    query = (
+        select(Drill)
+        .where(Drill.campus_id == campus.id, Drill.local_date.between(start, end))
+        .order_by(Drill.started_at)
+    )
+    if with_people:  # exports show who signed off and every amendment
+        query = query.options(
+            selectinload(Drill.signed_off_by),
+            selectinload(Drill.amendments).selectinload(DrillAmendment.author),
+        )
+    return list(db.session.scalars(query))
+
+
+def medical_calls_between(campus: Campus, start: date, end: date) -> list[MedicalCall]:
+    since = to_utc(campus, datetime.combine(start, time.min))
+    until = to_utc(campus, datetime.combine(end + timedelta(days=1), time.min))
     return list(
         db.session.scalars(
-            select(Drill)
-            .where(Drill.campus_id == campus.id, Drill.local_date.between(start, end))
-            .order_by(Drill.started_at)
+            select(MedicalCall)
+            .where(
+                MedicalCall.campus_id == campus.id,
+                MedicalCall.called_at >= since,
+                MedicalCall.called_at < until,
+            )
+            .options(selectinload(MedicalCall.officer))
+            .order_by(MedicalCall.called_at)
         )
     )
 

@@ -1,0 +1,1 @@
+"""Drills, real SRP events, medical calls, exports; compliance pages; calendar admin."""

@@ -1,0 +1,94 @@
+"""Compliance pages: a campus's requirements this term, and the district matrix."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from safetyops.access import allow, campus_for, visible_campuses
+from safetyops.domain.compliance import days_left
+from safetyops.drills.forms import TYPE_LABELS
+from safetyops.extensions import db
+from safetyops.forms import date_arg
+from safetyops.models import Role
+from safetyops.services import compliance
+from safetyops.timefmt import campus_today
+
+bp = Blueprint("compliance", __name__)
+STATUS_WORDS = {
+    "met": _l("Met"),
+    "late": _l("Met late"),
+    "due": _l("Due"),
+    "overdue": _l("Overdue"),
+    "upcoming": _l("Upcoming"),
+    "not_required": _l("Not required"),
+}
+
+
+@bp.route("/campuses/<code>/compliance")
+@allow()
+def campus(code: str):
+    campus = campus_for(current_user, code)
+    as_of = date_arg("as_of") or campus_today(campus)
+    result = compliance.for_campus(campus, as_of)
+    show_all = request.args.get("all") == "1"
+    requirements = result.requirements if show_all else result.in_term()
+    return render_template(
+        "compliance/campus.html",
+        campus=campus,
+        result=result,
+        requirements=requirements,
+        show_all=show_all,
+        as_of=as_of,
+        days_left=days_left,
+        labels=TYPE_LABELS,
+        words=STATUS_WORDS,
+        can_log=current_user.role != Role.VIEWER,
+    )
+
+
+SORTS = ("worst", "name")
+
+
+@bp.route("/compliance")
+@allow()
+def district():
+    """Campuses x requirements of the current term, worst first; data loaded in bulk."""
+    campuses = list(db.session.scalars(visible_campuses(current_user)))
+    as_of = date_arg("as_of") or (campus_today(campuses[0]) if campuses else None)
+    results = compliance.for_campuses(campuses, as_of) if campuses else []
+    columns: list[tuple[str, str]] = []
+    rows = []
+    for result in results:
+        cells = {}
+        for req in result.in_term():
+            key = (req.rule, req.period)
+            if key not in columns:
+                columns.append(key)
+            cells[key] = req
+        counts = dict.fromkeys(compliance.SEVERITY, 0)
+        for req in cells.values():
+            counts[req.status] += 1
+        rows.append({"result": result, "cells": cells, "counts": counts})
+    sort = request.args.get("sort", "worst")
+    if sort not in SORTS:
+        sort = "worst"
+    if sort == "name":
+        rows.sort(key=lambda r: r["result"].campus.name)
+    else:  # overdue first, then due, then name
+        rows.sort(
+            key=lambda r: (-r["counts"]["overdue"], -r["counts"]["due"], r["result"].campus.name)
+        )
+    first_deadline = {
+        key: min(r["cells"][key].deadline for r in rows if key in r["cells"]) for key in columns
+    }
+    columns.sort(key=lambda key: (first_deadline[key], key))
+    return render_template(
+        "compliance/district.html",
+        rows=rows,
+        columns=columns,
+        as_of=as_of,
+        sort=sort,
+        words=STATUS_WORDS,
+    )

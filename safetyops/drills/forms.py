@@ -1,0 +1,150 @@
+"""Drill, medical-call and calendar forms: shape only; the services validate the rules."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from safetyops.forms import CheckboxesField, choices
+
+NO_NAMES = _l("Do not write student names or anything that identifies a student.")
+
+TYPE_LABELS = {
+    "hold": _l("Hold"),
+    "secure": _l("Secure (lockout)"),
+    "lockdown": _l("Lockdown"),
+    "evacuate": _l("Evacuate (fire drill)"),
+    "shelter": _l("Shelter"),
+    "bus_evacuation": _l("Bus evacuation"),
+    "reunification": _l("Reunification"),
+    "tabletop": _l("Tabletop exercise"),
+}
+HAZARD_CHOICES = choices(
+    [
+        ("", _l("Not a shelter drill")),
+        ("tornado", _l("Tornado / severe weather")),
+        ("hazmat", _l("Hazmat")),
+        ("earthquake", _l("Earthquake (drop, cover, hold)")),
+        ("wildfire", _l("Wildfire smoke")),
+        ("flood", _l("Flood")),
+        ("tsunami", _l("Tsunami")),
+        ("other", _l("Other")),
+    ]
+)
+PROBLEM_CHOICES = choices(
+    [
+        ("alarm_not_heard", _l("Alarm or announcement not heard")),
+        ("door_would_not_lock", _l("A door would not lock")),
+        ("room_not_secured", _l("A room was not secured")),
+        ("slow_to_respond", _l("Slow to respond")),
+        ("blocked_exit", _l("Blocked exit or route")),
+        ("accountability_gap", _l("Could not account for everyone quickly")),
+        ("communication_failure", _l("Radio or phone failure")),
+        ("other", _l("Other")),
+    ]
+)
+OBSERVER_CHOICES = choices(
+    [
+        ("fire", _l("Fire department")),
+        ("police", _l("Police")),
+        ("district", _l("District safety")),
+        ("other", _l("Other")),
+    ]
+)
+MEDICAL_ACTION_CHOICES = choices(
+    [
+        ("first_aid", _l("First aid")),
+        ("aed", _l("AED")),
+        ("cpr", _l("CPR")),
+        ("called_911", _l("Called 911")),
+        ("escorted_ems", _l("Met and escorted EMS")),
+    ]
+)
+
+
+def type_choices(types):
+    return choices([(t, TYPE_LABELS.get(t, t.replace("_", " ").capitalize())) for t in types])
+
+
+class DrillForm(FlaskForm):
+    client_id = HiddenField()
+    drill_type = SelectField(_l("SRP action"), validators=[DataRequired()])
+    real_event = BooleanField(_l("This was a real event, not a drill"))
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    start_time = TimeField(_l("Started"), validators=[DataRequired()])
+    end_time = TimeField(_l("Ended"), validators=[Optional()])
+    hazard = SelectField(_l("Shelter hazard"), choices=HAZARD_CHOICES, validators=[Optional()])
+    evacuation_location = StringField(_l("Evacuation location"), validators=[Length(max=200)])
+    announced = BooleanField(_l("Announced in advance"), default=True)
+    conducted_by = StringField(_l("Conducted by"), validators=[Length(max=160)])
+    notification_method = StringField(
+        _l("Notification method"),
+        validators=[Length(max=120)],
+        description=_l("e.g. PA announcement, fire alarm, radio"),
+    )
+    staff_participating = IntegerField(
+        _l("Staff participating"), validators=[Optional(), NumberRange(min=0)]
+    )
+    occupants = IntegerField(
+        _l("Occupants evacuated or accounted for"), validators=[Optional(), NumberRange(min=0)]
+    )
+    time_to_complete_seconds = IntegerField(
+        _l("Time to complete (seconds)"), validators=[Optional(), NumberRange(min=0)]
+    )
+    special_conditions = TextAreaField(
+        _l("Special conditions simulated"), validators=[Length(max=4000)], description=NO_NAMES
+    )
+    problems = CheckboxesField(_l("Problems encountered"), choices=PROBLEM_CHOICES)
+    problems_notes = TextAreaField(
+        _l("Problems: details"), validators=[Length(max=4000)], description=NO_NAMES
+    )
+    weather = StringField(_l("Weather"), validators=[Length(max=120)])
+    observers = CheckboxesField(_l("Observers"), choices=OBSERVER_CHOICES)
+    debrief_notes = TextAreaField(
+        _l("Debrief notes"), validators=[Length(max=4000)], description=NO_NAMES
+    )
+    follow_up_action = StringField(_l("Follow-up action"), validators=[Length(max=500)])
+    follow_up_owner = StringField(_l("Follow-up owner"), validators=[Length(max=160)])
+    follow_up_due = DateField(_l("Follow-up due"), validators=[Optional()])
+
+
+class AmendDrillForm(DrillForm):
+    reason = TextAreaField(
+        _l("Reason for the correction"), validators=[DataRequired(), Length(max=2000)]
+    )
+
+
+class MedicalCallForm(FlaskForm):
+    client_id = HiddenField()
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    called_time = TimeField(_l("Time called"), validators=[DataRequired()])
+    location = StringField(
+        _l("Location on campus"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("A place, not a person: e.g. Gym, north bleachers"),
+    )
+    actions = CheckboxesField(_l("What you did"), choices=MEDICAL_ACTION_CHOICES)
+    ems_time = TimeField(_l("EMS arrived"), validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=4000)], description=NO_NAMES)
+
+
+class CalendarEntryForm(FlaskForm):
+    campus_id = SelectField(_l("Applies to"), coerce=int)
+    kind = SelectField(
+        _l("Kind"),
+        choices=choices([("term", _l("Term (school in session)")), ("closed", _l("Closed"))]),
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    start_date = DateField(_l("First day"), validators=[DataRequired()])
+    end_date = DateField(
+        _l("Last day"), validators=[Optional()], description=_l("Empty for a single day")
+    )

@@ -1,0 +1,346 @@
+"""Drill records: log, list, show, sign off, edit or amend, export; medical calls."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from safetyops.access import allow, campus_for, require_campus_access
+from safetyops.domain.calendar import school_year_label, school_year_of
+from safetyops.drills.forms import (
+    TYPE_LABELS,
+    AmendDrillForm,
+    DrillForm,
+    MedicalCallForm,
+    type_choices,
+)
+from safetyops.extensions import db
+from safetyops.forms import apply_errors, date_arg
+from safetyops.models import DRILL_FIELDS, Drill, Role
+from safetyops.services import drills as drills_service
+from safetyops.services.errors import NotAllowed, ValidationFailed
+from safetyops.timefmt import campus_today
+
+bp = Blueprint("drills", __name__)
+LOGGERS = (Role.OFFICER, Role.PRINCIPAL, Role.SUPERVISOR, Role.SAFETY_ADMIN)
+REVIEWERS = (*LOGGERS, Role.VIEWER)
+SIGNERS = (Role.PRINCIPAL, Role.SUPERVISOR, Role.SAFETY_ADMIN)
+
+
+def _drill_or_404(drill_id: int) -> Drill:
+    drill = db.get_or_404(Drill, drill_id)
+    require_campus_access(current_user, drill.campus_id)
+    return drill
+
+
+def _form_values(form: DrillForm, campus) -> dict:
+    started = drills_service.to_utc(campus, datetime.combine(form.day.data, form.start_time.data))
+    ended = None
+    if form.end_time.data is not None:
+        ended = drills_service.to_utc(campus, datetime.combine(form.day.data, form.end_time.data))
+    follow_ups = []
+    if (form.follow_up_action.data or "").strip():
+        follow_ups.append(
+            {
+                "action": form.follow_up_action.data,
+                "owner": form.follow_up_owner.data,
+                "due": form.follow_up_due.data,
+            }
+        )
+    return {
+        "drill_type": form.drill_type.data,
+        "real_event": form.real_event.data,
+        "started_at": started,
+        "ended_at": ended,
+        "hazard": form.hazard.data,
+        "evacuation_location": form.evacuation_location.data,
+        "announced": form.announced.data,
+        "conducted_by": form.conducted_by.data,
+        "notification_method": form.notification_method.data,
+        "staff_participating": form.staff_participating.data,
+        "occupants": form.occupants.data,
+        "time_to_complete_seconds": form.time_to_complete_seconds.data,
+        "special_conditions": form.special_conditions.data,
+        "problems": form.problems.data,
+        "problems_notes": form.problems_notes.data,
+        "weather": form.weather.data,
+        "observers": form.observers.data,
+        "debrief_notes": form.debrief_notes.data,
+        "follow_ups": follow_ups,
+    }
+
+
+def _fill_form(form: DrillForm, drill: Drill) -> None:
+    local = drill.started_at.astimezone(ZoneInfo(drill.campus.timezone))
+    for name in DRILL_FIELDS:
+        if hasattr(form, name) and name not in ("started_at", "ended_at", "follow_ups"):
+            getattr(form, name).data = getattr(drill, name)
+    form.day.data, form.start_time.data = local.date(), local.time().replace(second=0)
+    if drill.ended_at:
+        end = drill.ended_at.astimezone(ZoneInfo(drill.campus.timezone))
+        form.end_time.data = end.time().replace(second=0)
+    if drill.follow_ups:
+        first = drill.follow_ups[0]
+        form.follow_up_action.data, form.follow_up_owner.data = first["action"], first["owner"]
+        form.follow_up_due.data = date.fromisoformat(first["due"]) if first.get("due") else None
+
+
+@bp.route("/campuses/<code>/drills/new", methods=["GET", "POST"])
+@allow(*LOGGERS)
+def new(code: str):
+    campus = campus_for(current_user, code)
+    form = DrillForm()
+    form.drill_type.choices = type_choices(drills_service.drill_types())
+    if request.method == "GET":
+        form.client_id.data = str(uuid.uuid4())
+        form.drill_type.data = drills_service.type_of(request.args.get("type", "")) or "lockdown"
+        form.day.data = date_arg("day") or campus_today(campus)
+        form.start_time.data = datetime.now(ZoneInfo(campus.timezone)).time()
+        form.conducted_by.data = current_user.name
+        form.real_event.data = request.args.get("real") == "1"
+    if form.validate_on_submit():
+        try:
+            drill, created = drills_service.log_drill(
+                campus, _form_values(form, campus), current_user, form.client_id.data
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            if created:
+                flash(_("Saved: %(type)s on %(day)s.", type=_label(drill), day=drill.local_date))
+            else:
+                flash(_("Already saved; nothing was added twice."))
+            if request.args.get("back") == "compliance":
+                return redirect(url_for("compliance.campus", code=campus.code))
+            return redirect(url_for("drills.show", drill_id=drill.id))
+    return render_template("drills/form.html", form=form, campus=campus, drill=None)
+
+
+def _label(drill: Drill) -> str:
+    return str(TYPE_LABELS.get(drill.drill_type, drill.drill_type))
+
+
+@bp.route("/campuses/<code>/drills")
+@allow(*REVIEWERS)
+def index(code: str):
+    campus = campus_for(current_user, code)
+    year = request.args.get("year", type=int) or school_year_of(campus_today(campus))
+    start, end = drills_service.school_year_bounds(year)
+    records = drills_service.drills_between(campus, start, end)
+    calls = drills_service.medical_calls_between(campus, start, end)
+    return render_template(
+        "drills/index.html",
+        campus=campus,
+        drills=records,
+        calls=calls,
+        year=year,
+        year_label=school_year_label(year),
+        labels=TYPE_LABELS,
+    )
+
+
+@bp.route("/drills/<int:drill_id>")
+@allow(*REVIEWERS)
+def show(drill_id: int):
+    drill = _drill_or_404(drill_id)
+    return render_template(
+        "drills/show.html",
+        drill=drill,
+        campus=drill.campus,
+        labels=TYPE_LABELS,
+        can_sign=drills_service.can_sign_off(current_user, drill),
+    )
+
+
+@bp.route("/drills/<int:drill_id>/sign-off", methods=["POST"])
+@allow(*SIGNERS)
+def sign_off(drill_id: int):
+    drill = _drill_or_404(drill_id)
+    try:
+        drills_service.sign_off(drill, current_user)
+    except NotAllowed as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Signed off. Corrections from now on are amendments with a reason."))
+    return redirect(url_for("drills.show", drill_id=drill.id))
+
+
+@bp.route("/drills/<int:drill_id>/edit", methods=["GET", "POST"])
+@allow(*LOGGERS)
+def edit(drill_id: int):
+    """Edit a draft; amend a signed-off record (a reason is required)."""
+    drill = _drill_or_404(drill_id)
+    form = AmendDrillForm() if drill.is_signed_off else DrillForm()
+    form.drill_type.choices = type_choices(drills_service.drill_types())
+    if request.method == "GET":
+        _fill_form(form, drill)
+    if form.validate_on_submit():
+        try:
+            drills_service.update_drill(
+                drill,
+                _form_values(form, drill.campus),
+                current_user,
+                reason=form.reason.data if drill.is_signed_off else "",
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Amendment saved.") if drill.is_signed_off else _("Saved."))
+            return redirect(url_for("drills.show", drill_id=drill.id))
+    return render_template("drills/form.html", form=form, campus=drill.campus, drill=drill)
+
+
+# ---- exports ---------------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "id", "campus_code", "type", "real_event", "announced", "date", "started_at", "ended_at",
+    "conducted_by", "notification_method", "staff_participating", "occupants",
+    "time_to_complete_seconds", "hazard", "evacuation_location", "special_conditions",
+    "problems", "problems_notes", "weather", "observers", "debrief_notes", "follow_ups",
+    "signed_off_by", "signed_off_at", "amendments",
+]  # fmt: skip
+
+
+def _csv_row(drill: Drill) -> list:
+    zone = ZoneInfo(drill.campus.timezone)
+    return [
+        drill.id,
+        drill.campus.code,
+        drill.drill_type,
+        str(drill.real_event).lower(),
+        str(drill.announced).lower(),
+        drill.local_date.isoformat(),
+        drill.started_at.astimezone(zone).isoformat(timespec="minutes"),
+        drill.ended_at.astimezone(zone).isoformat(timespec="minutes") if drill.ended_at else "",
+        drill.conducted_by,
+        drill.notification_method,
+        drill.staff_participating if drill.staff_participating is not None else "",
+        drill.occupants if drill.occupants is not None else "",
+        drill.time_to_complete_seconds if drill.time_to_complete_seconds is not None else "",
+        drill.hazard,
+        drill.evacuation_location,
+        drill.special_conditions,
+        ";".join(drill.problems),
+        drill.problems_notes,
+        drill.weather,
+        ";".join(drill.observers),
+        drill.debrief_notes,
+        "; ".join(
+            f"{f['action']} ({f.get('owner') or '-'}, {f.get('due') or '-'})"
+            for f in drill.follow_ups
+        ),
+        drill.signed_off_by.name if drill.signed_off_by else "",
+        drill.signed_off_at.astimezone(zone).isoformat(timespec="minutes")
+        if drill.signed_off_at
+        else "",
+        len(drill.amendments),
+    ]
+
+
+def _year_records(code: str):
+    campus = campus_for(current_user, code)
+    year = request.args.get("year", type=int) or school_year_of(campus_today(campus))
+    start, end = drills_service.school_year_bounds(year)
+    return campus, year, drills_service.drills_between(campus, start, end, with_people=True)
+
+
+@bp.route("/campuses/<code>/drills.csv")
+@allow(*REVIEWERS)
+def export_csv(code: str):
+    campus, year, records = _year_records(code)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for drill in records:
+        writer.writerow(_csv_row(drill))
+    filename = f"drills-{campus.code}-{school_year_label(year)}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/campuses/<code>/drills/print")
+@allow(*REVIEWERS)
+def export_print(code: str):
+    """The fire inspector's record: every drill of a school year, one block each."""
+    from safetyops.services.qr import html_to_pdf
+
+    campus, year, records = _year_records(code)
+    pdf = request.args.get("format") == "pdf"
+    html = render_template(
+        "drills/print.html",
+        campus=campus,
+        drills=records,
+        year_label=school_year_label(year),
+        labels=TYPE_LABELS,
+        pdf=pdf,
+        generated=datetime.now(ZoneInfo(campus.timezone)),
+    )
+    if not pdf:
+        return html
+    body = html_to_pdf(html, request.url_root, current_app.static_folder)
+    filename = f"drills-{campus.code}-{school_year_label(year)}.pdf"
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+# ---- medical calls -----------------------------------------------------------------------
+
+
+@bp.route("/campuses/<code>/medical/new", methods=["GET", "POST"])
+@allow(Role.OFFICER, Role.SUPERVISOR, Role.SAFETY_ADMIN)
+def new_medical(code: str):
+    campus = campus_for(current_user, code)
+    form = MedicalCallForm()
+    zone = ZoneInfo(campus.timezone)
+    if request.method == "GET":
+        form.client_id.data = str(uuid.uuid4())
+        form.day.data = campus_today(campus)
+        form.called_time.data = datetime.now(zone).time().replace(second=0, microsecond=0)
+    if form.validate_on_submit():
+        called = drills_service.to_utc(
+            campus, datetime.combine(form.day.data, form.called_time.data)
+        )
+        ems = None
+        if form.ems_time.data is not None:
+            ems = drills_service.to_utc(campus, datetime.combine(form.day.data, form.ems_time.data))
+        try:
+            _call, created = drills_service.record_medical_call(
+                campus,
+                {
+                    "called_at": called,
+                    "location": form.location.data,
+                    "actions": form.actions.data,
+                    "ems_arrived_at": ems,
+                    "notes": form.notes.data,
+                },
+                current_user,
+                form.client_id.data,
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Medical call saved.") if created else _("Already saved."))
+            return redirect(url_for("drills.index", code=campus.code))
+    return render_template("drills/medical_form.html", form=form, campus=campus)
