@@ -139,6 +139,10 @@ def missed_instances(
     return [i for i in instances if i.due_by < now and i.key() not in matched]
 
 
+# How far ahead "next" looks: long enough to see past a winter break.
+LOOKAHEAD_DAYS = 21
+
+
 def due_now_and_next(
     plans: Sequence[PlanSpec],
     rounds: Iterable[WalkedRound],
@@ -148,7 +152,7 @@ def due_now_and_next(
     """For an officer's home: instances open now and not yet walked, and the next ones."""
     today = now.date()
     instances = expected_instances(
-        plans, today - timedelta(days=1), today + timedelta(days=7), is_school_day
+        plans, today - timedelta(days=1), today + timedelta(days=LOOKAHEAD_DAYS), is_school_day
     )
     matched = match_rounds(instances, rounds, {p.id: p.grace for p in plans})
     open_now = [

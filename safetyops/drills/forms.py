@@ -12,7 +12,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from safetyops.forms import CheckboxesField, choices
 
@@ -115,6 +115,11 @@ class DrillForm(FlaskForm):
     follow_up_action = StringField(_l("Follow-up action"), validators=[Length(max=500)])
     follow_up_owner = StringField(_l("Follow-up owner"), validators=[Length(max=160)])
     follow_up_due = DateField(_l("Follow-up due"), validators=[Optional()])
+
+    def validate_end_time(self, field):
+        # Checked here too (the service checks it again) so every error shows at once.
+        if field.data and self.start_time.data and field.data < self.start_time.data:
+            raise ValidationError(_l("It cannot end before it started."))
 
 
 class AmendDrillForm(DrillForm):

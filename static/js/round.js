@@ -146,4 +146,5 @@
   flush();
   var focus = document.querySelector(".stop.focus");
   if (focus) { focus.scrollIntoView({ block: "center" }); }
+  walk.dataset.ready = "1";  // taps are now saved through the API (tests wait for this)
 })();

@@ -16,6 +16,8 @@ def start_ave_door_check(page):
         has_text="Aspen Valley Elementary"
     )
     item.first.locator("form.start-form button").click()
+    # Wait for round.js: a tap before it loads would post the plain form instead.
+    expect(page.locator("#walk[data-ready='1']")).to_have_count(1)
 
 
 def test_officer_walks_a_round_and_principal_sees_the_finding(browser, context, page, live_server):
