@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from safetyops.forms import CheckboxesField, choices
+from safetyops.rounds.forms import WEEKDAY_CHOICES
 
 GRADE_BAND_CHOICES = choices(
     [
@@ -67,6 +68,13 @@ class CampusForm(FlaskForm):
     )
     grade_band = SelectField(_l("Grade band"), choices=GRADE_BAND_CHOICES, default="")
     principal_id = SelectField(_l("Principal"), coerce=int, choices=[], validate_choice=True)
+    school_weekdays = CheckboxesField(
+        _l("School weekdays"),
+        coerce=int,
+        choices=WEEKDAY_CHOICES,
+        default=[1, 2, 3, 4, 5],
+        description=_l("Days school is in session inside a term (the calendar adds holidays)"),
+    )
 
 
 class CheckpointForm(FlaskForm):

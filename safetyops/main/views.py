@@ -10,7 +10,8 @@ from flask_login import current_user
 from safetyops.access import allow, public, visible_campus_ids
 from safetyops.models import Role
 from safetyops.rounds.forms import StartRoundForm
-from safetyops.services import overview, rounds
+from safetyops.services import compliance, overview, rounds
+from safetyops.timefmt import campus_today
 
 bp = Blueprint("main", __name__)
 
@@ -27,6 +28,10 @@ def home():
         context["agenda"] = rounds.agenda_for(current_user, None if ids is None else sorted(ids))
         context["start_form"] = StartRoundForm()
         context["new_id"] = lambda: str(uuid.uuid4())
+    if role == Role.PRINCIPAL:
+        campuses = [s.campus for s in context["summaries"]]
+        today = campus_today(campuses[0]) if campuses else None
+        context["compliance"] = compliance.for_campuses(campuses, today) if campuses else []
     return render_template(f"main/home_{role.value}.html", **context)
 
 

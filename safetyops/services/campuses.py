@@ -15,7 +15,16 @@ from safetyops.models import Campus, Checkpoint, Role, User
 from safetyops.services import audit
 from safetyops.services.errors import ValidationFailed
 
-CAMPUS_FIELDS = ["code", "name", "address", "timezone", "grade_band", "principal_id", "active"]
+CAMPUS_FIELDS = [
+    "code",
+    "name",
+    "address",
+    "timezone",
+    "grade_band",
+    "principal_id",
+    "school_weekdays",
+    "active",
+]
 CHECKPOINT_FIELDS = ["name", "kind", "location_notes", "expected_state", "walk_order", "active"]
 
 
@@ -44,6 +53,9 @@ def _validate_campus(data: dict, exclude_id: int | None = None) -> None:
         principal = db.session.get(User, principal_id)
         if principal is None or principal.role != Role.PRINCIPAL or not principal.active:
             errors["principal_id"] = _("Choose an active user with the principal role.")
+    weekdays = data.get("school_weekdays")
+    if weekdays is not None and (not weekdays or any(d not in range(1, 8) for d in weekdays)):
+        errors["school_weekdays"] = _("Choose at least one school weekday.")
     if errors:
         raise ValidationFailed(errors)
 
@@ -55,6 +67,8 @@ def _apply_campus(campus: Campus, data: dict) -> None:
     campus.timezone = data["timezone"]
     campus.grade_band = data.get("grade_band") or ""
     campus.principal_id = data.get("principal_id") or None
+    if data.get("school_weekdays") is not None:
+        campus.school_weekdays = sorted({int(d) for d in data["school_weekdays"]})
     if campus.principal_id:
         principal = db.session.get(User, campus.principal_id)
         if campus not in principal.campuses:

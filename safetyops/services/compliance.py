@@ -25,15 +25,11 @@ class CampusCompliance:
     term: Term | None
 
     def counts(self) -> dict[str, int]:
+        """How many of this term's requirements are in each status."""
         out = dict.fromkeys(SEVERITY, 0)
-        for req in self.requirements:
+        for req in self.in_term():
             out[req.status] += 1
         return out
-
-    @property
-    def worst(self) -> str | None:
-        statuses = [r.status for r in self.requirements]
-        return min(statuses, key=SEVERITY.__getitem__) if statuses else None
 
     def in_term(self) -> list[Requirement]:
         """Requirements of the current term: its own, its months, and the school year's."""

@@ -46,6 +46,7 @@ def test_create_and_edit_campus_records_before_and_after(client, two_campuses, d
             "grade_band": "high",
             "principal_id": str(principal.id),
             "address": "1 North St",
+            "school_weekdays": ["1", "2", "3", "4", "5"],
         },
     )
     assert created.status_code == 302
@@ -62,6 +63,7 @@ def test_create_and_edit_campus_records_before_and_after(client, two_campuses, d
             "grade_band": "high",
             "principal_id": str(principal.id),
             "address": "1 North St",
+            "school_weekdays": ["1", "2", "3", "4", "5"],
         },
     )
     assert edited.status_code == 302

@@ -277,6 +277,35 @@ def test_missed_rounds_page_lists_instances_with_no_round(client, two_campuses, 
     assert "5 missed rounds" in page and "Morning doors" in page
 
 
+def test_missed_rounds_follow_the_school_calendar(two_campuses, plan, db):
+    from safetyops.services.calendar import import_calendar
+    from safetyops.services.rounds import missed_rounds
+
+    campus = two_campuses["a"]
+    monday = date(2026, 11, 16)
+    now = datetime(2026, 11, 28, tzinfo=UTC)
+    report = import_calendar(
+        "campus_code,kind,name,start_date,end_date\n"
+        ",term,Fall 2026,2026-08-17,2026-12-18\n"
+        ",closed,Thanksgiving break,2026-11-23,2026-11-27\n"
+        "AAA,closed,Water main break,2026-11-18,2026-11-18\n"
+    )
+    assert report.ok, report.errors
+    missed = missed_rounds([campus.id], monday, monday + timedelta(days=11), now)
+    # Two school weeks, minus the whole break and AAA's own closure on Wednesday 18th.
+    assert [m.instance.day.isoformat() for m in missed] == [
+        "2026-11-16", "2026-11-17", "2026-11-19", "2026-11-20",
+    ]  # fmt: skip
+    campus.school_weekdays = [1, 2, 3, 4]  # a four-day week: Fridays are not school days
+    db.session.commit()
+    missed = missed_rounds([campus.id], monday, monday + timedelta(days=4), now)
+    assert [m.instance.day.isoformat() for m in missed] == [
+        "2026-11-16",
+        "2026-11-17",
+        "2026-11-19",
+    ]
+
+
 def test_plan_form_validates_and_keeps_walking_order(client, two_campuses, db):
     from safetyops.models import RoundPlan
 
