@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from safetyops.access import allow, campus_for, json_error, require_campus_access
 from safetyops.api.blueprint import bp
@@ -26,7 +27,8 @@ def _json_body():
 
 
 def _visible_round(round_id: int) -> Round:
-    round_ = db.get_or_404(Round, round_id)
+    # The campus comes along: results need its time zone.
+    round_ = db.get_or_404(Round, round_id, options=[joinedload(Round.campus)])
     require_campus_access(current_user, round_.campus_id)
     return round_
 

@@ -90,5 +90,6 @@ def district():
         columns=columns,
         as_of=as_of,
         sort=sort,
-        words=STATUS_WORDS,
+        # Plain strings: a lazy string is translated again on every one of ~5,000 cells.
+        words={k: str(v) for k, v in STATUS_WORDS.items()},
     )

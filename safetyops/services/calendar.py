@@ -38,12 +38,20 @@ def calendars_for(campuses: Iterable[Campus]) -> dict[int, SchoolCalendar]:
             item = Closure(entry.name, entry.start_date, entry.end_date)
             target = district_closed if entry.campus_id is None else own[entry.campus_id][1]
         target.append(item)
-    return {
-        c.id: build_calendar(
-            district_terms, district_closed, *own[c.id], weekdays=c.school_weekdays or ()
-        )
-        for c in campuses
-    }
+    # Campuses on the same calendar share one object, so its school-day index (built on
+    # first use) is built once for the district, not once per campus.
+    shared: dict[tuple, SchoolCalendar] = {}
+    out = {}
+    for c in campuses:
+        terms, closed = own[c.id]
+        weekdays = tuple(sorted(c.school_weekdays or ()))
+        key = (tuple(terms), tuple(closed), weekdays)
+        if key not in shared:
+            shared[key] = build_calendar(
+                district_terms, district_closed, terms, closed, weekdays=weekdays
+            )
+        out[c.id] = shared[key]
+    return out
 
 
 def calendar_for(campus: Campus) -> SchoolCalendar:

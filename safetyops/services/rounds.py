@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -307,10 +307,10 @@ def record_result(round_: Round, payload: Any) -> tuple[RoundResult, bool]:
     a different body under a used id is a Conflict. A completed round takes no new results.
     """
     data = parse_result(round_, payload)
-    existing = db.session.get(RoundResult, data.id)
-    if existing is not None:
-        return _same_or_conflict(existing, round_, data), False
     if round_.is_completed:
+        existing = db.session.get(RoundResult, data.id)
+        if existing is not None:  # a retry that arrives after the round was finished
+            return _same_or_conflict(existing, round_, data), False
         raise Conflict("the round is completed; corrections are amendments")
     result = RoundResult(
         id=data.id,
@@ -323,18 +323,25 @@ def record_result(round_: Round, payload: Any) -> tuple[RoundResult, bool]:
         recorded_at=data.recorded_at,
         received_at=utcnow(),
     )
-    db.session.add(result)
-    if data.status == "problem":
-        db.session.add(_finding_for(result, round_))
+    # The hot path of a round: one INSERT statement, no unit-of-work bookkeeping and no
+    # look-up first. A new id is the common case; the primary key catches a repeat (sent
+    # twice, or twice at once) at the database.
     try:
+        db.session.execute(insert(RoundResult), [_row(result)])
+        if data.status == "problem":
+            db.session.add(_finding_for(result, round_))
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()  # the same id arrived concurrently; the first one stands
+        db.session.rollback()
         existing = db.session.get(RoundResult, data.id)
         if existing is None:
             raise
         return _same_or_conflict(existing, round_, data), False
     return result, True
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    return {c.key: getattr(obj, c.key) for c in obj.__table__.columns}
 
 
 def _same_or_conflict(existing: RoundResult, round_: Round, data: ResultInput) -> RoundResult:
@@ -345,7 +352,7 @@ def _same_or_conflict(existing: RoundResult, round_: Round, data: ResultInput) -
 
 def _finding_for(result: RoundResult, round_: Round) -> Finding:
     finding = Finding(
-        result=result,
+        result_id=result.id,
         campus_id=round_.campus_id,
         checkpoint_id=result.checkpoint_id,
         kind=result.finding_kind,

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from safetyops.extensions import db
 from safetyops.models import ApiToken, User, utcnow
@@ -41,15 +41,25 @@ def revoke_token(token: ApiToken) -> None:
 
 
 def user_for_token(secret: str) -> User | None:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
-    if token is None or token.revoked_at is not None or not token.user.active:
+    """The active owner of an unrevoked token, in one query (this runs on every API call)."""
+    row = db.session.execute(
+        select(User, ApiToken.id, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == _digest(secret),
+            ApiToken.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+    ).first()
+    if row is None:
         return None
+    user, token_id, last_used_at = row
     now = utcnow()
     # Record use at most every few minutes so API calls are not all writes.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token.last_used_at = now
+    if last_used_at is None or now - last_used_at > timedelta(minutes=5):
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
-    return token.user
+    return user
 
 
 def tokens_of(user: User) -> list[ApiToken]:
