@@ -64,7 +64,7 @@
 
   function flush() {
     var list = pending();
-    if (!list.length) { showStatus(""); return Promise.resolve(); }
+    if (!list.length) { showStatus(""); return flushPhotos(); }
     var item = list[0];
     return send(item).then(function () {
       savePending(pending().filter(function (p) { return p.id !== item.id; }));
@@ -83,14 +83,71 @@
     });
   }
 
+  // Photos wait in IndexedDB (localStorage cannot hold images) until their result is
+  // saved and the upload succeeds, so a photo taken in a dead zone is not lost either.
+  var photoDb = null;
+  function photos() {
+    if (photoDb) { return photoDb; }
+    photoDb = new Promise(function (resolve, reject) {
+      if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
+      var open = indexedDB.open("safetyops-photos", 1);
+      open.onupgradeneeded = function () { open.result.createObjectStore("photos", { keyPath: "id" }); };
+      open.onsuccess = function () { resolve(open.result); };
+      open.onerror = function () { reject(open.error); };
+    });
+    return photoDb;
+  }
+  function photoTx(mode, work) {
+    return photos().then(function (idb) {
+      return new Promise(function (resolve, reject) {
+        var tx = idb.transaction("photos", mode);
+        var out = work(tx.objectStore("photos"));
+        tx.oncomplete = function () { resolve(out && out.result); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+  function keepPhoto(resultId, file) {
+    return photoTx("readwrite", function (store) {
+      store.put({ id: resultId, round: walk.dataset.round, file: file });
+    });
+  }
+  function waitingPhotos() {
+    return photoTx("readonly", function (store) { return store.getAll(); }).then(function (all) {
+      return (all || []).filter(function (p) { return p.round === walk.dataset.round; });
+    });
+  }
+
   function uploadPhoto(resultId, file) {
     var data = new FormData();
     data.append("photo", file);
     return fetch(photoApi.replace("RESULT", resultId), {
       method: "POST", headers: { "X-CSRFToken": csrf }, credentials: "same-origin", body: data
     }).then(function (response) {
-      if (!response.ok) { showStatus("The photo was not saved. Try it again.", "error"); }
-    }).catch(function () { showStatus("The photo was not saved (no connection).", "error"); });
+      if (response.ok || response.status === 400 || response.status === 404) {
+        if (!response.ok) { showStatus("A photo was refused (type or size).", "error"); }
+        return photoTx("readwrite", function (store) { store.delete(resultId); });
+      }
+      throw new Error("HTTP " + response.status);
+    });
+  }
+
+  function flushPhotos() {
+    if (!window.indexedDB) { showStatus(""); return Promise.resolve(); }
+    var unsaved = pending().map(function (p) { return p.id; });
+    return waitingPhotos().then(function (list) {
+      var ready = list.filter(function (p) { return unsaved.indexOf(p.id) < 0; });
+      return ready.reduce(function (chain, p) {
+        return chain.then(function () { return uploadPhoto(p.id, p.file); });
+      }, Promise.resolve()).then(function () {
+        if (list.length > ready.length) { return; }  // the rest wait for their results
+        if (!pending().length) { showStatus(""); }
+      });
+    }).catch(function () {
+      showStatus("A photo is kept on this tablet; it will be sent when the connection is back.", "error");
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(flush, 3000);
+    });
   }
 
   document.querySelectorAll("form[data-result]").forEach(function (form) {
@@ -115,11 +172,12 @@
       updateProgress();
       var photo = form.querySelector('input[type="file"]');
       var file = photo && photo.files && photo.files[0];
-      flush().then(function () {
-        if (file && !pending().some(function (p) { return p.id === item.id; })) {
-          uploadPhoto(item.id, file);
-        }
-      });
+      if (photo) { photo.value = ""; }
+      var kept = file ? keepPhoto(item.id, file).catch(function () {
+        // No IndexedDB (private mode): send it with the result, as before.
+        return flush().then(function () { return uploadPhoto(item.id, file); });
+      }) : Promise.resolve();
+      kept.then(flush);
     });
   });
 

@@ -63,3 +63,37 @@ def test_a_failed_save_is_shown_and_retried(context, page, live_server):
     expect(first).not_to_have_class(re.compile("unsaved"))
     page.reload()
     expect(page.locator("#progress-count")).to_have_text("1")
+
+
+# A 1x1 PNG: enough for the server's magic-byte check.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5f0000000049454e44ae426082"
+)
+
+
+def test_a_photo_taken_offline_is_sent_when_the_connection_is_back(
+    browser, context, page, live_server
+):
+    sign_in(page, live_server, "officer@demo.local")
+    start_ave_door_check(page)
+    stop = page.locator(".checklist .stop").nth(2)
+    context.set_offline(True)
+    stop.locator("summary").click()
+    stop.locator("label.choice", has_text="Damaged").click()
+    stop.locator("textarea[name=note]").fill("Kick plate torn off")
+    stop.locator("input[type=file]").set_input_files(
+        {"name": "door.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    stop.locator(".problem-form button[type=submit]").click()
+    expect(page.locator("#sync-status")).to_contain_text("Save failed")
+    context.set_offline(False)
+    expect(page.locator("#sync-status")).to_be_hidden(timeout=15_000)
+
+    principal = browser.new_context(viewport={"width": 820, "height": 1180}).new_page()
+    sign_in(principal, live_server, "principal@demo.local")
+    principal.goto(f"{live_server}/findings?status=open")
+    row = principal.locator("tr.finding-row", has_text="Kick plate torn off")
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("link", name="photo")).to_have_count(1)
+    principal.context.close()
