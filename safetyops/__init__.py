@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from safetyops.drills.views import bp as drills_bp
     from safetyops.findings.views import bp as findings_bp
     from safetyops.main.views import bp as main_bp
+    from safetyops.notifications.views import bp as notifications_bp
     from safetyops.rounds.views import bp as rounds_bp
 
     for bp in (
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         findings_bp,
         drills_bp,
         compliance_bp,
+        notifications_bp,
         admin_bp,
         api_bp,
     ):
@@ -161,6 +163,7 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from safetyops.main.navigation import navigation_for
+    from safetyops.services import notifications
     from safetyops.timefmt import localday, localtime
 
     app.add_template_filter(localtime)
@@ -169,7 +172,12 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def _inject():
         user = current_user if current_user.is_authenticated else None
-        return {"nav_items": navigation_for(user) if user else [], "get_locale": get_locale}
+        return {
+            "nav_items": navigation_for(user) if user else [],
+            "get_locale": get_locale,
+            # Called by the header only: one small count query per page for signed-in users.
+            "unread_notifications": lambda: notifications.unread_count(user) if user else 0,
+        }
 
 
 def register_commands(app: Flask) -> None:

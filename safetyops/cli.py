@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -196,6 +197,57 @@ def compliance_command(campus_code: str, as_of, fmt: str) -> None:
         click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 
 
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Run the job scheduler (one process; a second one waits as a standby)."""
+    from safetyops.jobs.scheduler import run_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run_scheduler(current_app._get_current_object())
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """The scheduler's jobs."""
+
+
+@jobs_group.command("list")
+def jobs_list() -> None:
+    """Each job, its schedule, its last run and its next run."""
+    from datetime import UTC, datetime
+
+    from safetyops.jobs.registry import jobs, last_runs
+
+    now = datetime.now(UTC)
+    runs = last_runs()
+    for job in jobs().values():
+        trigger = job.trigger()
+        following = trigger.get_next_fire_time(None, now)
+        last = runs.get(job.id)
+        last_text = "never"
+        if last is not None:
+            state = "ok" if last.ok else ("running" if last.finished_at is None else "FAILED")
+            last_text = f"{last.started_at:%Y-%m-%d %H:%M} UTC ({state}) {last.summary}"
+        click.echo(f"{job.id}\n  what: {job.description}\n  schedule: {trigger}")
+        click.echo(f"  last run: {last_text}\n  next run: {following:%Y-%m-%d %H:%M %Z}")
+
+
+@jobs_group.command("run")
+@click.argument("job_id")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="As if on this date.")
+def jobs_run(job_id: str, as_of) -> None:
+    """Run one job now (idempotent: running it again sends nothing new)."""
+    from safetyops.jobs.registry import jobs, run_job
+
+    if job_id not in jobs():
+        raise click.ClickException(f"unknown job {job_id!r}; one of: {', '.join(jobs())}")
+    try:
+        summary = run_job(job_id, as_of=as_of.date() if as_of else None)
+    except Exception as exc:
+        raise click.ClickException(f"{job_id} failed: {exc} (details in the log)") from exc
+    click.echo(f"{job_id}: {summary}")
+
+
 @click.group("tokens")
 def tokens_group() -> None:
     """Personal API tokens."""
@@ -304,6 +356,8 @@ COMMANDS = [
     import_group,
     rules_group,
     compliance_command,
+    scheduler_command,
+    jobs_group,
     tokens_group,
     users_group,
     check_deploy,

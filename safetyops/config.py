@@ -56,6 +56,25 @@ class BaseConfig:
     PHOTO_MAX_BYTES = 8 * 1024 * 1024
 
     # A checkpoint with this many findings in this many days is flagged as a repeat offender.
+    # Email (SAFETYOPS_SMTP_HOST etc.). No host: notifications stay in the app only.
+    SMTP_HOST = ""
+    SMTP_PORT = 587
+    SMTP_USER = ""
+    SMTP_PASSWORD = ""
+    SMTP_TLS = "starttls"  # starttls | ssl | none
+    SMTP_TIMEOUT = 10
+    MAIL_FROM = "SafetyOps <safetyops@localhost>"
+    EMAIL_MAX_ATTEMPTS = 6
+    BASE_URL = "http://127.0.0.1:5000"  # links in emails and calendar feeds
+
+    # Reminders and the scheduler.
+    REMINDER_TIME = "06:30"  # campus-local time of the daily drill reminders
+    REMINDER_LEAD_DAYS = [14, 7, 3, 1, 0]
+    FINDING_ALERT_DAYS = 3  # open findings older than this alert principal and supervisor
+    SCHEDULER_TIMEZONE = "America/Denver"  # for the weekly report and the daily digest
+    WEEKLY_REPORT_TIME = "06:00"  # Mondays
+    DAILY_DIGEST_TIME = "06:00"
+
     REPEAT_OFFENDER_THRESHOLD = 3
     REPEAT_OFFENDER_DAYS = 30
     DEFAULT_TIMEZONE = "America/Denver"

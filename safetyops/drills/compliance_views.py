@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from safetyops.access import allow, campus_for, visible_campuses
 from safetyops.domain.compliance import days_left
-from safetyops.drills.forms import TYPE_LABELS
+from safetyops.drills.forms import PLANNERS, TYPE_LABELS, PlanForm, type_choices
 from safetyops.extensions import db
 from safetyops.forms import date_arg
 from safetyops.models import Role
-from safetyops.services import compliance
+from safetyops.services import compliance, feeds
+from safetyops.services.drills import drill_types
 from safetyops.timefmt import campus_today
 
 bp = Blueprint("compliance", __name__)
@@ -34,8 +37,14 @@ def campus(code: str):
     result = compliance.for_campus(campus, as_of)
     show_all = request.args.get("all") == "1"
     requirements = result.requirements if show_all else result.in_term()
+    plan_form = PlanForm(planned_for=as_of)
+    plan_form.drill_type.choices = type_choices(drill_types())
     return render_template(
         "compliance/campus.html",
+        plans=feeds.plans_for(campus, as_of, as_of + timedelta(days=366)),
+        plan_form=plan_form,
+        can_plan=current_user.role in PLANNERS,
+        feed_active=feeds.active_feed(campus) is not None,
         campus=campus,
         result=result,
         requirements=requirements,

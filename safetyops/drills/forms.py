@@ -153,3 +153,13 @@ class CalendarEntryForm(FlaskForm):
     end_date = DateField(
         _l("Last day"), validators=[Optional()], description=_l("Empty for a single day")
     )
+
+
+# Who plans drills ahead and manages the campus calendar feed.
+PLANNERS = ("principal", "supervisor", "safety_admin")
+
+
+class PlanForm(FlaskForm):
+    drill_type = SelectField(_l("Drill"), validators=[DataRequired()])
+    planned_for = DateField(_l("Planned for"), validators=[DataRequired()])
+    notes = StringField(_l("Notes"), validators=[Optional(), Length(max=500)])

@@ -21,6 +21,15 @@ from safetyops.models.drills import (
     RulePackRecord,
     campus_rule_pack,
 )
+from safetyops.models.notifications import (
+    CalendarFeed,
+    DrillPlan,
+    EmailPreference,
+    EmailStatus,
+    JobRun,
+    JobSlot,
+    Notification,
+)
 from safetyops.models.rounds import (
     ActionTaken,
     Finding,
@@ -36,6 +45,13 @@ from safetyops.models.rounds import (
 )
 
 __all__ = [
+    "CalendarFeed",
+    "DrillPlan",
+    "EmailPreference",
+    "EmailStatus",
+    "JobRun",
+    "JobSlot",
+    "Notification",
     "CalendarEntry",
     "CalendarKind",
     "DRILL_FIELDS",

@@ -67,6 +67,8 @@ class User(UserMixin, Base):
     password_changed_at: Mapped[datetime | None]
     # Changing this logs out every session of the user (password change, deactivation).
     session_token: Mapped[str] = mapped_column(String(64))
+    # How notifications reach this user by email: each, daily digest, or none (in-app only).
+    email_preference: Mapped[str] = mapped_column(String(10), default="each")
 
     employer: Mapped[Employer | None] = relationship(back_populates="users")
     campuses: Mapped[list[Campus]] = relationship(

@@ -54,6 +54,8 @@ class Campus(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # ISO weekdays school is in session (Monday = 1); terms and closures do the rest.
     school_weekdays: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1, 2, 3, 4, 5])
+    # Local time of the daily drill reminders ("HH:MM"); empty: the district default.
+    reminder_time: Mapped[str] = mapped_column(String(5), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     principal: Mapped[User | None] = relationship(foreign_keys=[principal_id])

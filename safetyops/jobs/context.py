@@ -1,0 +1,24 @@
+"""The clock a job runs on: real time from the scheduler, any time from tests and
+``safetyops jobs run JOB --as-of DATE``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class JobContext:
+    now: datetime  # aware
+    as_of: date | None = None  # "as if on that date": run for the whole day, any hour
+
+    def local_now(self, timezone: str) -> datetime:
+        """Now at a campus; with ``as_of``, the end of that day there."""
+        zone = ZoneInfo(timezone)
+        if self.as_of is not None:
+            return datetime.combine(self.as_of, time(23, 59), zone)
+        return self.now.astimezone(zone)
+
+    def local_today(self, timezone: str) -> date:
+        return self.local_now(timezone).date()

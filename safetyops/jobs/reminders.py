@@ -1,0 +1,90 @@
+"""compliance-reminders: drill deadlines ahead, requirements met, overdue escalation."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from safetyops.domain.reminders import Notice, drill_notices
+from safetyops.drills.forms import TYPE_LABELS
+from safetyops.extensions import db
+from safetyops.jobs.context import JobContext
+from safetyops.models import Campus, Drill, Role
+from safetyops.services import compliance, notifications
+from safetyops.services.notifications import Message
+
+
+def _reminder_time(campus: Campus) -> time:
+    text = campus.reminder_time or current_app.config["REMINDER_TIME"]
+    hours, minutes = (int(part) for part in text.split(":"))
+    return time(hours, minutes)
+
+
+def campuses_due(ctx: JobContext) -> list[Campus]:
+    """Active campuses whose local reminder time has come today (all of them with as_of)."""
+    campuses = db.session.scalars(select(Campus).where(Campus.active.is_(True))).all()
+    if ctx.as_of is not None:
+        return list(campuses)
+    return [c for c in campuses if ctx.local_now(c.timezone).time() >= _reminder_time(c)]
+
+
+def _message(campus: Campus, notice: Notice) -> Message:
+    req = notice.requirement
+    drill = str(TYPE_LABELS.get(req.drill, req.drill))
+    where = f"{campus.name}: {drill} ({req.period})"
+    if notice.kind == "drill_due":
+        when = "today" if notice.days == 0 else f"in {notice.days} day(s), by {req.deadline}"
+        subject = f"{where} drill due {when}"
+        body = (
+            f"{req.counted} of {req.required} logged so far. Rule {req.rule}. "
+            f"Plan it and log it in SafetyOps."
+        )
+    elif notice.kind == "drill_overdue":
+        subject = f"OVERDUE {where}: deadline was {req.deadline} ({notice.days} day(s) ago)"
+        body = f"{req.counted} of {req.required} logged. Rule {req.rule}."
+    else:
+        subject = f"{where} requirement met"
+        body = f"{req.counted} of {req.required} logged. Thank you."
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        link = url_for("compliance.campus", code=campus.code)
+    return Message(
+        key=notice.key, kind=notice.kind, subject=subject, body=body, link=link,
+        campus_id=campus.id,
+    )  # fmt: skip
+
+
+def run(ctx: JobContext) -> dict[str, int]:
+    campuses = campuses_due(ctx)
+    if not campuses:
+        return {"campuses": 0, "notifications": 0}
+    lead_days = current_app.config["REMINDER_LEAD_DAYS"]
+    # Campuses share a date unless they span time zones: group by local date, load in bulk.
+    by_day: dict = {}
+    for campus in campuses:
+        by_day.setdefault(ctx.local_today(campus.timezone), []).append(campus)
+    principals = notifications.principals_of(campuses)
+    officers = notifications.campus_staff([c.id for c in campuses], [Role.OFFICER])
+    supervisors = notifications.campus_staff([c.id for c in campuses], [Role.SUPERVISOR])
+    department = notifications.safety_department()
+    created = 0
+    for day, group in by_day.items():
+        results = compliance.for_campuses(group, day)
+        drill_ids = [i for r in results for req in r.requirements for i in req.drills]
+        drill_days = dict(
+            db.session.execute(select(Drill.id, Drill.local_date).where(Drill.id.in_(drill_ids)))
+            .tuples()
+            .all()
+        )
+        for result in results:
+            campus = result.campus
+            for notice in drill_notices(
+                campus.code, result.requirements, day, drill_days, lead_days
+            ):
+                if notice.audience == "campus":
+                    people = principals[campus.id] + officers[campus.id]
+                else:  # overdue: the principal, and the safety department and supervisors
+                    people = principals[campus.id] + supervisors[campus.id] + department
+                created += notifications.notify(people, _message(campus, notice))
+    return {"campuses": len(campuses), "notifications": created}

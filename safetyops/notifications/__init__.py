@@ -1,0 +1,1 @@
+"""The notification centre, email preferences, planned drills and calendar feeds."""

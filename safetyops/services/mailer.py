@@ -1,0 +1,48 @@
+"""Sending email over SMTP (``SAFETYOPS_SMTP_*`` settings): plain text plus HTML."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app
+
+
+class MailNotConfigured(RuntimeError):
+    pass
+
+
+def is_configured() -> bool:
+    return bool(current_app.config.get("SMTP_HOST"))
+
+
+def send_email(to: str, subject: str, text: str, html: str | None = None) -> str:
+    """Send one message; returns its Message-ID. Raises on any SMTP or network error."""
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        raise MailNotConfigured("SAFETYOPS_SMTP_HOST is not set")
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    tls = str(config.get("SMTP_TLS", "starttls")).lower()
+    host, port = config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25)
+    timeout = float(config.get("SMTP_TIMEOUT", 10))
+    if tls == "ssl":
+        client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(host, port, timeout=timeout)
+    with client:
+        if tls in ("starttls", "true", "1", "yes"):
+            client.starttls(context=ssl.create_default_context())
+        if config.get("SMTP_USER"):
+            client.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
+        client.send_message(message)
+    return message["Message-ID"]
