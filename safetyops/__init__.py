@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 
 from safetyops.config import CONFIGS, check_production_config
@@ -171,7 +171,8 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _inject():
-        user = current_user if current_user.is_authenticated else None
+        # Emails are rendered by the scheduler, outside any request: no user there.
+        user = current_user if has_request_context() and current_user.is_authenticated else None
         return {
             "nav_items": navigation_for(user) if user else [],
             "get_locale": get_locale,

@@ -72,11 +72,10 @@ def run(ctx: JobContext) -> dict[str, int]:
     for day, group in by_day.items():
         results = compliance.for_campuses(group, day)
         drill_ids = [i for r in results for req in r.requirements for i in req.drills]
-        drill_days = dict(
-            db.session.execute(select(Drill.id, Drill.local_date).where(Drill.id.in_(drill_ids)))
-            .tuples()
-            .all()
-        )
+        rows = db.session.execute(
+            select(Drill.id, Drill.local_date).where(Drill.id.in_(drill_ids))
+        ).all()
+        drill_days = dict(rows)
         for result in results:
             campus = result.campus
             for notice in drill_notices(

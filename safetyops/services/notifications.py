@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -43,12 +43,10 @@ class Message:
 
 
 def _insert_ignoring_duplicates():
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
+    """INSERT ... ON CONFLICT (key) DO NOTHING: the database decides what is new."""
+    if db.engine.dialect.name == "postgresql":
         return pg_insert(Notification).on_conflict_do_nothing(index_elements=["key"])
-    if dialect == "sqlite":
-        return sqlite_insert(Notification).on_conflict_do_nothing(index_elements=["key"])
-    return insert(Notification).prefix_with("IGNORE")
+    return sqlite_insert(Notification).on_conflict_do_nothing(index_elements=["key"])
 
 
 def email_status_for(user: User) -> str:
@@ -63,8 +61,9 @@ def notify(users: Iterable[User], message: Message) -> int:
     """Store ``message`` for each user unless it was stored before. Returns how many new."""
     created = 0
     for user in {u.id: u for u in users if u.active}.values():
-        result = db.session.execute(
-            _insert_ignoring_duplicates().values(
+        inserted = db.session.execute(
+            _insert_ignoring_duplicates()
+            .values(
                 key=f"{message.key}:u{user.id}"[:200],
                 user_id=user.id,
                 campus_id=message.campus_id,
@@ -75,8 +74,9 @@ def notify(users: Iterable[User], message: Message) -> int:
                 created_at=utcnow(),
                 email_status=email_status_for(user),
             )
-        )
-        created += result.rowcount or 0
+            .returning(Notification.id)  # a row back means it was new (rowcount is unreliable)
+        ).first()
+        created += inserted is not None
     db.session.commit()
     return created
 
@@ -293,6 +293,6 @@ def claim_slot(job_id: str, slot: str, detail: str = "") -> bool:
         statement = pg_insert(JobSlot).values(**values).on_conflict_do_nothing()
     else:
         statement = sqlite_insert(JobSlot).values(**values).on_conflict_do_nothing()
-    claimed = db.session.execute(statement).rowcount == 1
+    claimed = db.session.execute(statement.returning(JobSlot.id)).first() is not None
     db.session.commit()
     return claimed
