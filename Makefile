@@ -26,7 +26,11 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/safetyops db upgrade
 	$(BIN)/safetyops demo --if-empty
-	@echo "SafetyOps on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "SafetyOps on http://$(HOST):$(PORT)/ with its scheduler (Ctrl-C stops both)"
+	@# The scheduler is its own process (never inside the web server); it stops with it.
+	$(BIN)/safetyops scheduler & SCHEDULER=$$!; \
+	trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
+	SAFETYOPS_BASE_URL=http://$(HOST):$(PORT) \
 	$(BIN)/safetyops run --host $(HOST) --port $(PORT) --debug --no-reload
 
 test: install-test

@@ -30,6 +30,9 @@ from safetyops.services import mailer
 log = logging.getLogger(__name__)
 # A claim older than this is treated as a crashed sender: the email is tried again.
 STALE_CLAIM = timedelta(minutes=10)
+# Email that could not go out for this long is dropped (it stays in the app): after an
+# outage, or when SMTP is configured late, nobody gets a flood of stale reminders.
+MAX_EMAIL_AGE = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,15 @@ def deliver_pending(now: datetime | None = None, limit: int = 500) -> dict[str, 
     if not mailer.is_configured():
         return counts
     max_attempts = current_app.config["EMAIL_MAX_ATTEMPTS"]
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.email_status == EmailStatus.PENDING,
+            Notification.created_at < now - MAX_EMAIL_AGE,
+        )
+        .values(email_status=EmailStatus.SKIPPED, email_error="too old to email")
+    )
+    db.session.commit()
     ids = db.session.scalars(
         select(Notification.id)
         .where(

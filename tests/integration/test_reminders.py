@@ -257,3 +257,14 @@ def test_planned_drills_and_the_ical_feed(client, db, term):
     client.logout()
     client.login(term["officer_a"])
     assert client.post("/campuses/AAA/calendar-feed").status_code == 403
+
+
+def test_email_that_waited_too_long_is_not_sent(app, db, smtp, term):
+    app.config["SMTP_HOST"] = ""  # email not configured yet
+    run_job("compliance-reminders", as_of=date(2026, 9, 1))
+    app.config["SMTP_HOST"] = "127.0.0.1"
+    summary = run_job("deliver-email", now=datetime.now(UTC) + timedelta(days=4))
+    assert summary["sent"] == 0 and smtp.inbox.messages == []
+    assert {n.email_status for n in db.session.scalars(select(Notification))} == {
+        EmailStatus.SKIPPED
+    }
