@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from safetyops.findings.views import bp as findings_bp
     from safetyops.main.views import bp as main_bp
     from safetyops.notifications.views import bp as notifications_bp
+    from safetyops.reports.views import bp as reports_bp
     from safetyops.rounds.views import bp as rounds_bp
 
     for bp in (
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
         drills_bp,
         compliance_bp,
         notifications_bp,
+        reports_bp,
         admin_bp,
         api_bp,
     ):

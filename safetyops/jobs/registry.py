@@ -5,18 +5,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
 from sqlalchemy import select
 
+from safetyops.domain import weekly
 from safetyops.extensions import db
 from safetyops.jobs import reminders, rounds_watch
 from safetyops.jobs.context import JobContext
-from safetyops.models import JobRun, utcnow
-from safetyops.services import audit, notifications
+from safetyops.models import Campus, JobRun, utcnow
+from safetyops.services import audit, notifications, reports
+from safetyops.services.notifications import Message
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +29,51 @@ def _hm(text: str) -> tuple[int, int]:
 
 
 def weekly_report(ctx: JobContext) -> dict:
-    """Claims last week's slot so the report is made and sent once. The report itself
-    arrives with the weekly-reports issue; until then the slot only records the week."""
+    """Last week's report: stored once as an immutable snapshot, then one email per
+    recipient (the safety department and viewers: the district; principals: their campus)
+    with links to the page and the PDF."""
     zone = current_app.config["SCHEDULER_TIMEZONE"]
-    today = ctx.local_today(zone)
-    year, week, _ = (today - timedelta(days=7)).isocalendar()
-    label = f"{year}-W{week:02d}"
-    claimed = notifications.claim_slot("weekly-report", label, "no report generator yet")
-    return {"week": label, "claimed": int(claimed)}
+    label = weekly.previous_week(ctx.local_today(zone))
+    snapshot, created = reports.store_snapshot(label, ctx.now)
+    notifications.claim_slot("weekly-report", label, f"snapshot {snapshot.id}")
+    base = current_app.config["BASE_URL"].rstrip("/")
+    link = f"/reports/weekly?week={label}"
+    district = snapshot.data["district"]
+    summary = (
+        f"Rounds completed {district['completion_pct']}%, {district['rounds_missed']} missed; "
+        f"{district['findings_opened']} findings opened, {district['still_open']} still open; "
+        f"{len(district['overdue'])} drill requirement(s) overdue. PDF: {base}{link}&format=pdf"
+    )
+    people = notifications.safety_department() + notifications.viewers()
+    created_notes = notifications.notify(
+        people,
+        Message(key=f"weekly-report:{label}", kind="weekly_report",
+                subject=f"Weekly safety report {label}: district", body=summary, link=link),
+    )  # fmt: skip
+    campuses = list(db.session.scalars(select(Campus).where(Campus.active.is_(True))))
+    for campus_id, principals in notifications.principals_of(campuses).items():
+        section = next(
+            (s for s in snapshot.data["campuses"] if s["code"] == _code(campuses, campus_id)),
+            None,
+        )
+        if section is None:
+            continue
+        body = (
+            f"Rounds completed {section['completion_pct']}%, {section['rounds_missed']} missed; "
+            f"{section['findings_opened']} findings opened, {section['still_open']} still open. "
+            f"PDF: {base}{link}&campus={section['code']}&format=pdf"
+        )
+        created_notes += notifications.notify(
+            principals,
+            Message(key=f"weekly-report:{label}:{section['code']}", kind="weekly_report",
+                    subject=f"Weekly safety report {label}: {section['name']}", body=body,
+                    link=f"{link}&campus={section['code']}", campus_id=campus_id),
+        )  # fmt: skip
+    return {"week": label, "snapshot": int(created), "notifications": created_notes}
+
+
+def _code(campuses, campus_id: int) -> str:
+    return next(c.code for c in campuses if c.id == campus_id)
 
 
 def daily_digest(ctx: JobContext) -> dict:

@@ -15,6 +15,7 @@ NAV_ITEMS = [
     ("findings.index", _l("Findings")),
     ("rounds.missed", _l("Missed rounds")),
     ("compliance.district", _l("Drills")),
+    ("reports.weekly_report", _l("Weekly report")),
     ("admin.campuses_list", _l("Manage campuses")),
     ("admin.calendar_index", _l("Calendar")),
     ("admin.rule_packs_index", _l("Rule packs")),

@@ -29,6 +29,7 @@ from safetyops.models.notifications import (
     JobRun,
     JobSlot,
     Notification,
+    WeeklyReport,
 )
 from safetyops.models.rounds import (
     ActionTaken,
@@ -52,6 +53,7 @@ __all__ = [
     "JobRun",
     "JobSlot",
     "Notification",
+    "WeeklyReport",
     "CalendarEntry",
     "CalendarKind",
     "DRILL_FIELDS",

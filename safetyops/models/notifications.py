@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from safetyops.models.base import Base, utcnow
@@ -119,3 +119,14 @@ class CalendarFeed(Base):
     revoked_at: Mapped[datetime | None]
 
     campus: Mapped[Campus] = relationship()
+
+
+class WeeklyReport(Base):
+    """The district's weekly report as generated on Monday: what was sent, kept as sent."""
+
+    __tablename__ = "weekly_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week: Mapped[str] = mapped_column(String(8), unique=True)  # 2026-W47
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    data: Mapped[dict] = mapped_column(JSON)

@@ -121,6 +121,12 @@ def principals_of(campuses: Iterable[Campus]) -> dict[int, list[User]]:
     return staff
 
 
+def viewers() -> list[User]:
+    return list(
+        db.session.scalars(select(User).where(User.role == Role.VIEWER, User.active.is_(True)))
+    )
+
+
 def safety_department() -> list[User]:
     return list(
         db.session.scalars(

@@ -161,9 +161,9 @@ def test_jobs_run_cli_is_idempotent(runner, db, smtp, term):
     assert "'notifications': 0" in again.output
     assert len(smtp.inbox.messages) == 2
     week = runner.invoke(args=["jobs", "run", "weekly-report", "--as-of", "2026-11-23"])
-    assert "'week': '2026-W47', 'claimed': 1" in week.output
+    assert "'week': '2026-W47', 'snapshot': 1" in week.output
     week = runner.invoke(args=["jobs", "run", "weekly-report", "--as-of", "2026-11-23"])
-    assert "'claimed': 0" in week.output
+    assert "'snapshot': 0" in week.output
     assert db.session.scalar(select(func.count()).select_from(JobSlot)) == 1
     listing = runner.invoke(args=["jobs", "list"])
     for job in ("compliance-reminders", "missed-rounds", "weekly-report", "daily-digest"):

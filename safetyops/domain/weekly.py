@@ -1,0 +1,144 @@
+"""Weekly report helpers with no Flask and no database: ISO weeks, percentages, trends and
+server-rendered SVG charts (no CDN, no script; they print)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+from html import escape
+
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def parse_week(label: str) -> tuple[date, date]:
+    """``2026-W47`` -> (Monday 16 Nov 2026, Sunday 22 Nov 2026). Raises ValueError."""
+    match = WEEK_RE.match(label or "")
+    if not match:
+        raise ValueError("week must look like 2026-W47")
+    monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    return monday, monday + timedelta(days=6)
+
+
+def week_label(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def previous_week(day: date) -> str:
+    return week_label(day - timedelta(days=7))
+
+
+def shift_week(label: str, weeks: int) -> str:
+    monday, _ = parse_week(label)
+    return week_label(monday + timedelta(weeks=weeks))
+
+
+def percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# ---- SVG -------------------------------------------------------------------------------------
+
+STATUS_COLOURS = {
+    "met": "#1b7f3b",
+    "late": "#8a6d00",
+    "due": "#0b5cad",
+    "overdue": "#b3261e",
+    "upcoming": "#9aa0a6",
+}
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, float | None]], title: str, maximum: float = 100, unit: str = "%"
+) -> str:
+    """Horizontal bars, one per row (label, value); None draws "no data"."""
+    bar_h, gap, label_w, width = 18, 6, 190, 560
+    height = 28 + len(rows) * (bar_h + gap)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+    for i, (label, value) in enumerate(rows):
+        y = 28 + i * (bar_h + gap)
+        out.append(
+            f'<text x="{label_w - 6}" y="{y + 13}" font-size="11" text-anchor="end">'
+            f"{escape(label[:30])}</text>"
+        )
+        if value is None:
+            no_data = f'<text x="{label_w}" y="{y + 13}" font-size="11" fill="#666">no data</text>'
+            out.append(no_data)
+            continue
+        w = 0 if not maximum else max(1, (width - label_w - 60) * min(value, maximum) / maximum)
+        colour = "#1b7f3b" if value >= 95 else "#8a6d00" if value >= 80 else "#b3261e"
+        out.append(
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>'
+        )
+        out.append(
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 13}" font-size="11">{value:g}{unit}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def column_chart(points: Sequence[tuple[str, int]], title: str) -> str:
+    """Vertical bars over time (e.g. findings opened per week)."""
+    width, height, top, bottom, left = 560, 190, 26, 34, 30
+    top_value = max([v for _, v in points] + [1])
+    step = (width - left) / max(len(points), 1)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" '
+        f'stroke="#999"/>',
+    ]
+    plot = height - top - bottom
+    for i, (label, value) in enumerate(points):
+        h = plot * value / top_value
+        x = left + i * step + step * 0.15
+        out.append(
+            f'<rect x="{x:.1f}" y="{height - bottom - h:.1f}" width="{step * 0.7:.1f}" '
+            f'height="{h:.1f}" fill="#0b5cad"/>'
+        )
+        out.append(
+            f'<text x="{x + step * 0.35:.1f}" y="{height - bottom - h - 3:.1f}" font-size="10" '
+            f'text-anchor="middle">{value}</text>'
+        )
+        out.append(
+            f'<text x="{x + step * 0.35:.1f}" y="{height - bottom + 14}" font-size="9" '
+            f'text-anchor="middle">{escape(label[-3:])}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def status_bar(counts: dict[str, int], title: str) -> str:
+    """One stacked bar of requirement statuses, with a legend in words (not colour only)."""
+    width, height = 560, 70
+    total = sum(counts.get(s, 0) for s in STATUS_COLOURS) or 1
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+    x = 0.0
+    legend_x = 0
+    for status, colour in STATUS_COLOURS.items():
+        value = counts.get(status, 0)
+        w = width * value / total
+        if value:
+            out.append(f'<rect x="{x:.1f}" y="24" width="{w:.1f}" height="20" fill="{colour}"/>')
+        x += w
+        out.append(f'<rect x="{legend_x}" y="52" width="10" height="10" fill="{colour}"/>')
+        out.append(
+            f'<text x="{legend_x + 14}" y="61" font-size="11">{status.replace("_", " ")} '
+            f"{value}</text>"
+        )
+        legend_x += 110
+    out.append("</svg>")
+    return "".join(out)

@@ -1,0 +1,1 @@
+"""Weekly reports (page, print, PDF) and streaming CSV exports."""

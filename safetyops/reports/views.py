@@ -1,0 +1,145 @@
+"""The weekly report (page, print, PDF) and the CSV exports; tokens work for scripts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+)
+from flask_login import current_user
+
+from safetyops.access import allow, json_error, visible_campus_ids, visible_campuses
+from safetyops.domain import weekly
+from safetyops.drills.forms import TYPE_LABELS
+from safetyops.extensions import db
+from safetyops.models import Role, utcnow
+from safetyops.services import exports, reports
+
+bp = Blueprint("reports", __name__)
+READERS = (Role.SAFETY_ADMIN, Role.VIEWER, Role.SUPERVISOR, Role.PRINCIPAL)
+
+
+def _bad(message: str, field: str):
+    if (
+        request.args.get("format") in ("pdf",)
+        or request.path.endswith(".csv")
+        or (request.headers.get("Authorization", "").startswith("Bearer "))
+    ):
+        return json_error(400, message, field=field)
+    return render_template("errors/error.html", code=400, message=message), 400
+
+
+def _codes_for_user() -> set[str] | None:
+    """None: the whole district; otherwise the campus codes this user may see."""
+    if current_user.sees_all_campuses:
+        return None
+    return {c.code for c in db.session.scalars(visible_campuses(current_user))}
+
+
+@bp.route("/reports/weekly")
+@allow(*READERS)
+def weekly_report():
+    label = request.args.get("week") or reports.default_week(utcnow().date())
+    try:
+        weekly.parse_week(label)
+    except ValueError:
+        return _bad("week must look like 2026-W47", "week")
+    codes = _codes_for_user()
+    campus_code = (request.args.get("campus") or "").upper() or None
+    if campus_code:
+        if codes is not None and campus_code not in codes:
+            return _bad("no such campus among yours", "campus")
+        codes = {campus_code}
+    snapshot = None if request.args.get("live") else reports.snapshot_for(label)
+    if snapshot is not None:
+        data = snapshot.data
+    else:
+        campuses = list(db.session.scalars(visible_campuses(current_user)))
+        if codes is not None:
+            campuses = [c for c in campuses if c.code in codes]
+        data = reports.build(label, campuses)
+    data = reports.for_viewer(data, codes)
+    if campus_code and not data["campuses"]:
+        return _bad("no such campus", "campus")
+    pdf = request.args.get("format") == "pdf"
+    html = render_template(
+        "reports/weekly.html",
+        data=data,
+        snapshot=snapshot,
+        week=label,
+        campus_code=campus_code,
+        prev_week=weekly.shift_week(label, -1),
+        next_week=weekly.shift_week(label, 1),
+        labels=TYPE_LABELS,
+        charts=_charts(data),
+        pdf=pdf,
+    )
+    if not pdf:
+        return html
+    from safetyops.services.qr import html_to_pdf
+
+    body = html_to_pdf(html, request.url_root, current_app.static_folder)
+    name = f"safety-report-{label}{'-' + campus_code if campus_code else ''}.pdf"
+    return Response(
+        body, mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )  # fmt: skip
+
+
+def _charts(data: dict) -> dict:
+    sections = data["campuses"]
+    lowest = sorted(
+        sections, key=lambda s: (s["completion_pct"] is None, s["completion_pct"] or 0)
+    )[:30]
+    charts = {
+        "completion": weekly.bar_chart(
+            [(s["name"], s["completion_pct"]) for s in lowest],
+            "Rounds completed (%), lowest first" if len(sections) > 30 else "Rounds completed (%)",
+        )
+    }
+    district = data.get("district")
+    trend = district["trend"] if district else (sections[0]["trend"] if sections else [])
+    if district is None and sections:
+        trend = [
+            {"week": t["week"], "findings": sum(s["trend"][i]["findings"] for s in sections)}
+            for i, t in enumerate(sections[0]["trend"])
+        ]
+    charts["findings"] = weekly.column_chart(
+        [(t["week"], t["findings"]) for t in trend], "Findings opened per week"
+    )
+    counts: dict = {}
+    for s in sections:
+        for status, n in s["compliance"].items():
+            counts[status] = counts.get(status, 0) + n
+    charts["compliance"] = weekly.status_bar(counts, "Drill requirements this term")
+    return charts
+
+
+@bp.route("/exports/<kind>.csv")
+@allow(*READERS)
+def export(kind: str):
+    if kind not in exports.EXPORTS:
+        return json_error(404, f"unknown export {kind!r}; one of {', '.join(exports.EXPORTS)}")
+    try:
+        start = date.fromisoformat(request.args.get("from", ""))
+        end = date.fromisoformat(request.args.get("to", ""))
+    except ValueError:
+        return json_error(400, "from and to must be dates: YYYY-MM-DD", field="from")
+    if end < start:
+        return json_error(400, "to is before from", field="to")
+    if (end - start).days > 800:
+        return json_error(400, "at most two years per export", field="to")
+    ids = visible_campus_ids(current_user)
+    rows = exports.stream_csv(kind, None if ids is None else sorted(ids), start, end)
+    name = f"{kind}-{start}-{end}.csv"
+    return Response(
+        stream_with_context(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
