@@ -59,6 +59,16 @@ def make_app(url: str):
     )
 
 
+def open_app(url: str):
+    """The app on an existing bench database, migrated to the current schema."""
+    from flask_migrate import upgrade
+
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+    return app
+
+
 def reset_schema(url: str) -> None:
     from flask_migrate import upgrade
 
@@ -81,11 +91,18 @@ def _copy_or_insert(table, columns: list[str], rows: list[tuple]) -> None:
                 for row in rows:
                     copy.write_row(row)
         return
-    for start in range(0, len(rows), 20_000):
-        db.session.execute(
-            insert(table),
-            [dict(zip(columns, r, strict=True)) for r in rows[start : start + 20_000]],
-        )
+
+    # SQLite: plain executemany through the driver, values in SQLAlchemy's storage format.
+    def plain(value):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(value, datetime) else value
+
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    raw = db.session.connection().connection.driver_connection
+    raw.executemany(
+        f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})',
+        ([plain(v) for v in row] for row in rows),
+    )
 
 
 def generate(campus_count: int, checkpoints: int, today: date) -> dict:

@@ -15,7 +15,7 @@ import argparse
 import statistics
 import time
 
-from district_data import PASSWORD, make_app  # bench/ is on sys.path when run as a script
+from district_data import PASSWORD, open_app  # bench/ is on sys.path when run as a script
 from sqlalchemy import event, func, select
 
 from safetyops.extensions import db
@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="a database made by bench/district_data.py")
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
-    app = make_app(args.db)
+    app = open_app(args.db)
     queries = {"n": 0}
     with app.app_context():
         results = db.session.scalar(select(func.count()).select_from(RoundResult))

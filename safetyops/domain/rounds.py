@@ -9,6 +9,7 @@ passed.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -101,27 +102,34 @@ def expected_instances(
 def match_rounds(
     instances: Sequence[Instance], rounds: Iterable[WalkedRound], grace_of: dict[int, timedelta]
 ) -> dict[str, WalkedRound]:
-    """Pair each instance with at most one completed round that fulfils it."""
+    """Pair each instance with at most one completed round that fulfils it: the earliest
+    unused round of the plan that started in the window (up to the grace early) and was
+    finished by the deadline."""
     by_plan: dict[int, list[WalkedRound]] = {}
     for walked in rounds:
         if walked.completed_at is not None:
             by_plan.setdefault(walked.plan_id, []).append(walked)
-    for walked in by_plan.values():
+    starts: dict[int, list[datetime]] = {}
+    for plan_id, walked in by_plan.items():
         walked.sort(key=lambda r: r.started_at)
+        starts[plan_id] = [r.started_at for r in walked]
     matched: dict[str, WalkedRound] = {}
     used: set[int] = set()
     for instance in instances:
+        walked = by_plan.get(instance.plan_id)
+        if not walked:
+            continue
         early = grace_of.get(instance.plan_id, timedelta())
-        for walked in by_plan.get(instance.plan_id, []):
-            if id(walked) in used:
-                continue
-            if (
-                instance.window_start - early <= walked.started_at <= instance.due_by
-                and walked.completed_at <= instance.due_by
-            ):
-                matched[instance.key()] = walked
-                used.add(id(walked))
+        # Jump to the first round that started in the window (bisect), not the plan's first.
+        position = bisect_left(starts[instance.plan_id], instance.window_start - early)
+        for candidate in walked[position:]:
+            if candidate.started_at > instance.due_by:
                 break
+            if id(candidate) in used or candidate.completed_at > instance.due_by:
+                continue
+            matched[instance.key()] = candidate
+            used.add(id(candidate))
+            break
     return matched
 
 

@@ -12,6 +12,7 @@ from flask import (
     request,
     stream_with_context,
 )
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from safetyops.access import allow, json_error, visible_campus_ids, visible_campuses
@@ -22,6 +23,31 @@ from safetyops.models import Role, utcnow
 from safetyops.services import exports, reports
 
 bp = Blueprint("reports", __name__)
+# The words repeated in every campus section, translated once per page, not 200 times.
+WORDS = {
+    "rounds_completed": _l("rounds completed"),
+    "rounds_missed": _l("rounds missed"),
+    "checks": _l("checks"),
+    "checkpoints": _l("checkpoints"),
+    "findings_opened": _l("findings opened"),
+    "resolved": _l("resolved"),
+    "still_open": _l("still open"),
+    "drills_and_events": _l("drills and events"),
+    "real": _l("real"),
+    "medical_calls": _l("medical calls"),
+    "findings_by_kind": _l("Findings by kind"),
+    "none": _l("none"),
+    "still_open_by_age": _l("Still open, by age"),
+    "drills_by_type": _l("Drills by type"),
+    "type": _l("Type"),
+    "count": _l("Count"),
+    "real_column": _l("Real"),
+    "avg_minutes": _l("Avg. minutes"),
+    "repeat_offenders": _l("Repeat offenders"),
+    "drill_compliance": _l("Drill compliance"),
+    "overdue": _l("Overdue"),
+    "due": _l("due"),
+}
 READERS = (Role.SAFETY_ADMIN, Role.VIEWER, Role.SUPERVISOR, Role.PRINCIPAL)
 
 
@@ -78,6 +104,7 @@ def weekly_report():
         next_week=weekly.shift_week(label, 1),
         labels=TYPE_LABELS,
         charts=_charts(data),
+        w={key: str(text) for key, text in WORDS.items()},
         pdf=pdf,
     )
     if not pdf:

@@ -1,0 +1,105 @@
+"""Time and query count to build the district weekly report, and the peak memory of a
+full-year CSV export, on data from ``bench/district_data.py``.
+
+    python bench/weekly_report.py --db postgresql://postgres@127.0.0.1:5432/safetyops_bench
+    python bench/weekly_report.py --db sqlite:////tmp/safetyops-bench.db
+
+The export runs in a child process so its peak memory (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+from district_data import PASSWORD, open_app  # bench/ is on sys.path when run as a script
+from sqlalchemy import event
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM starts afresh at exec, unlike
+    ru_maxrss, which a child inherits from the parent it was forked from."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def export_peak(url: str, kind: str, days: int) -> None:
+    """Child process: stream one export to /dev/null, print rows, seconds, peak RSS."""
+    app = open_app(url)
+    client = app.test_client()
+    client.post("/login", data={"email": "admin@bench.local", "password": PASSWORD})
+    from datetime import date
+
+    end = date.today()
+    start = end - timedelta(days=days)
+    t0 = time.perf_counter()
+    response = client.get(f"/exports/{kind}.csv?from={start}&to={end}", buffered=False)
+    lines = size = 0
+    for chunk in response.response:
+        size += len(chunk)
+        lines += chunk.count(b"\n") if isinstance(chunk, bytes) else chunk.count("\n")
+    seconds = time.perf_counter() - t0
+    peak_mb = _peak_rss_mb()
+    print(f"{kind}.csv, {days} days: {lines - 1:,} rows, {size / 1e6:.0f} MB in {seconds:.1f} s, "
+          f"peak memory {peak_mb:.0f} MB")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--requests", type=int, default=5)
+    parser.add_argument("--export-child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.export_child:
+        export_peak(args.db, args.export_child, 365)
+        return
+    app = open_app(args.db)
+    queries = {"n": 0}
+    with app.app_context():
+        from safetyops.extensions import db
+
+        event.listen(
+            db.engine,
+            "before_cursor_execute",
+            lambda *a, **k: queries.__setitem__("n", queries["n"] + 1),
+        )
+    client = app.test_client()
+    client.post("/login", data={"email": "admin@bench.local", "password": PASSWORD})
+    from safetyops.services.reports import default_week
+
+    week = default_week(__import__("datetime").date.today())
+    timings, counts = [], []
+    for i in range(args.requests + 1):
+        before = queries["n"]
+        t0 = time.perf_counter()
+        response = client.get(f"/reports/weekly?week={week}&live=1")
+        elapsed = time.perf_counter() - t0
+        assert response.status_code == 200, response.status_code
+        if i:  # the first request warms caches
+            timings.append(elapsed * 1000)
+            counts.append(queries["n"] - before)
+    print(
+        f"district report {week} (200 campuses, live): {max(counts)} queries, "
+        f"median {statistics.median(timings):.0f} ms, max {max(timings):.0f} ms"
+    )
+    t0 = time.perf_counter()
+    pdf = client.get(f"/reports/weekly?week={week}&live=1&format=pdf")
+    print(
+        f"district report as PDF: {len(pdf.data) / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s"
+    )
+    for kind in ("results", "rounds"):
+        subprocess.run(  # noqa: S603 - this script, fixed arguments
+            [sys.executable, __file__, "--db", args.db, "--export-child", kind], check=True
+        )
+
+
+if __name__ == "__main__":
+    main()
