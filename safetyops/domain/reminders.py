@@ -46,16 +46,19 @@ def drill_notices(
     as_of: date,
     drill_days: dict[int, date] | None = None,
     lead_days: Sequence[int] = DEFAULT_LEAD_DAYS,
+    pack_lead_days: dict[str, Sequence[int]] | None = None,
 ) -> list[Notice]:
     """Reminders before deadlines, a confirmation when met, escalation when overdue
     (the day after the deadline, then weekly until met). ``drill_days`` maps drill ids
-    to their dates (for the confirmation)."""
+    to their dates (for the confirmation); ``pack_lead_days`` overrides ``lead_days`` for
+    the rules of a pack."""
+    pack_lead_days = pack_lead_days or {}
     out = []
     for req in requirements:
         key = _req_key(campus_code, req)
         days_left = (req.deadline - as_of).days
         if req.status in ("due", "upcoming"):
-            lead = current_lead(days_left, lead_days)
+            lead = current_lead(days_left, pack_lead_days.get(req.pack, lead_days))
             if lead is not None and days_left >= 0:
                 out.append(Notice("drill_due", f"due:{key}:{lead}", "campus", req, days_left))
         elif req.status == "overdue":

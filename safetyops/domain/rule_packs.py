@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from safetyops.domain.compliance import PERIODS, Rule
 from safetyops.domain.drill_types import CANONICAL
 
-PACK_FIELDS = {"id", "name", "source", "description", "drill_types"}
+PACK_FIELDS = {"id", "name", "source", "description", "drill_types", "reminder_lead_days"}
 RULE_FIELDS = {
     "id",
     "drill",
@@ -47,6 +47,8 @@ class RulePack:
     source: str = ""
     description: str = ""
     drill_types: tuple[str, ...] = ()
+    # Days before a deadline that reminders go out; None: the district's setting.
+    reminder_lead_days: tuple[int, ...] | None = None
 
 
 def parse_pack(text: str) -> RulePack:
@@ -78,6 +80,16 @@ def parse_pack(text: str) -> RulePack:
         errors.append("[pack]: drill_types must be a list of lower-case type names")
         extra_types = []
     known_types = set(CANONICAL) | set(extra_types)
+    lead_days = pack.get("reminder_lead_days")
+    if lead_days is not None and (
+        not isinstance(lead_days, list)
+        or not lead_days
+        or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 365 for d in lead_days
+        )
+    ):
+        errors.append("[pack]: reminder_lead_days must be a list of whole days, 0 to 365")
+        lead_days = None
 
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list) or not raw_rules:
@@ -102,6 +114,7 @@ def parse_pack(text: str) -> RulePack:
         source=str(pack.get("source", "")),
         description=str(pack.get("description", "")),
         drill_types=tuple(extra_types),
+        reminder_lead_days=tuple(sorted(set(lead_days), reverse=True)) if lead_days else None,
     )
 
 

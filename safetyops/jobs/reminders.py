@@ -12,7 +12,7 @@ from safetyops.drills.forms import TYPE_LABELS
 from safetyops.extensions import db
 from safetyops.jobs.context import JobContext
 from safetyops.models import Campus, Drill, Role
-from safetyops.services import compliance, notifications
+from safetyops.services import compliance, notifications, rule_packs
 from safetyops.services.notifications import Message
 
 
@@ -60,6 +60,7 @@ def run(ctx: JobContext) -> dict[str, int]:
     if not campuses:
         return {"campuses": 0, "notifications": 0}
     lead_days = current_app.config["REMINDER_LEAD_DAYS"]
+    pack_lead_days = rule_packs.lead_days_by_pack()
     # Campuses share a date unless they span time zones: group by local date, load in bulk.
     by_day: dict = {}
     for campus in campuses:
@@ -79,7 +80,7 @@ def run(ctx: JobContext) -> dict[str, int]:
         for result in results:
             campus = result.campus
             for notice in drill_notices(
-                campus.code, result.requirements, day, drill_days, lead_days
+                campus.code, result.requirements, day, drill_days, lead_days, pack_lead_days
             ):
                 if notice.audience == "campus":
                     people = principals[campus.id] + officers[campus.id]

@@ -267,6 +267,7 @@ def build(label: str, campuses: Sequence[Campus], now: datetime | None = None) -
                 {"week": week, "completion_pct": percent(done, exp),
                  "findings": trend_findings.get((campus.id, week), 0)}
             )  # fmt: skip
+        section["versus"] = versus_previous(section["trend"])
     ordered = [sections[c.id] for c in sorted(campuses, key=lambda c: c.name)]
     return {
         "week": label,
@@ -275,6 +276,25 @@ def build(label: str, campuses: Sequence[Campus], now: datetime | None = None) -
         "generated_at": now.isoformat(timespec="seconds"),
         "district": district_totals(ordered),
         "campuses": ordered,
+    }
+
+
+def versus_previous(trend: list[dict]) -> dict:
+    """This week against the average of the weeks before it (the trend's last entry is
+    this week)."""
+    *before, this = trend
+    rates = [t["completion_pct"] for t in before if t["completion_pct"] is not None]
+    average = round(sum(rates) / len(rates), 1) if rates else None
+    findings = round(sum(t["findings"] for t in before) / len(before), 1) if before else None
+    return {
+        "completion_avg": average,
+        "completion_change": (
+            round(this["completion_pct"] - average, 1)
+            if average is not None and this["completion_pct"] is not None
+            else None
+        ),
+        "findings_avg": findings,
+        "findings_change": round(this["findings"] - findings, 1) if findings is not None else None,
     }
 
 

@@ -56,6 +56,9 @@ def load_pack(
     before = {"name": record.name, "rules": record.rules} if not created else {}
     record.name, record.source, record.toml = parsed.name, parsed.source, text
     record.rules, record.drill_types = rules, list(parsed.drill_types)
+    record.reminder_lead_days = (
+        list(parsed.reminder_lead_days) if parsed.reminder_lead_days else None
+    )
     for campus in targets:
         if campus not in record.campuses:
             record.campuses.append(campus)
@@ -109,3 +112,14 @@ def extra_drill_types() -> tuple[str, ...]:
     for extra in db.session.scalars(select(RulePackRecord.drill_types)):
         types.update(extra or ())
     return tuple(sorted(types))
+
+
+def lead_days_by_pack() -> dict[str, list[int]]:
+    """Packs that set their own reminder lead times."""
+    return {
+        key: days
+        for key, days in db.session.execute(
+            select(RulePackRecord.key, RulePackRecord.reminder_lead_days)
+        )
+        if days
+    }

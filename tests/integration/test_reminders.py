@@ -268,3 +268,14 @@ def test_email_that_waited_too_long_is_not_sent(app, db, smtp, term):
     assert {n.email_status for n in db.session.scalars(select(Notification))} == {
         EmailStatus.SKIPPED
     }
+
+
+def test_a_pack_may_set_its_own_lead_times(db, smtp, term):
+    rule_packs.load_pack(
+        LOCKDOWN_PACK.replace('source = "test"', 'source = "test"\nreminder_lead_days = [5, 2]'),
+        ["AAA"],
+    )
+    for day in _days(date(2026, 9, 1), DEADLINE):
+        run_job("compliance-reminders", as_of=day)
+    due = [s for s in _subjects(db, term["principal_a"]) if "drill due" in s]
+    assert [s.split("due ")[1].split(",")[0] for s in due] == ["in 5 day(s)", "in 2 day(s)"]

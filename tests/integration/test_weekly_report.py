@@ -156,6 +156,11 @@ def test_every_figure_of_a_known_week(app, db, week):
     assert [t["week"] for t in s["trend"]][-2:] == ["2026-W45", "2026-W46"]
     assert s["trend"][-1] == {"week": "2026-W46", "completion_pct": 80.0, "findings": 2}
     assert s["trend"][-2]["findings"] == 1
+    # Against the 8 weeks before: 0% for seven weeks, 20% in W45 (only Tuesday walked).
+    assert s["versus"] == {
+        "completion_avg": 2.5, "completion_change": 77.5,
+        "findings_avg": 0.1, "findings_change": 1.9,
+    }  # fmt: skip
     empty = section(data, "BBB")
     assert empty["rounds_expected"] == 0 and empty["completion_pct"] is None
     district = data["district"]

@@ -331,3 +331,14 @@ def test_met_stays_met_as_time_passes(rule, drills, as_of, later):
     for old, new in zip(before, after, strict=True):
         if old.status == "met":
             assert new.status == "met"
+
+
+def test_pack_reminder_lead_days_are_validated():
+    base = '[pack]\nid="x"\nname="X"\n{}\n[[rules]]\nid="r"\ndrill="lockdown"\n'
+    assert parse_pack(base.format("reminder_lead_days = [3, 10, 0]")).reminder_lead_days == (
+        10,
+        3,
+        0,
+    )
+    with pytest.raises(ValueError, match="reminder_lead_days must be a list"):
+        parse_pack(base.format('reminder_lead_days = ["soon"]'))
