@@ -91,8 +91,8 @@ def _validate(data: dict) -> dict:
     }
 
 
-def create_entry(data: dict) -> CalendarEntry:
-    values = _validate(data)
+def _add(values: dict) -> CalendarEntry:
+    """Add an entry and its audit event (the caller commits)."""
     entry = CalendarEntry(**values)
     db.session.add(entry)
     db.session.flush()
@@ -103,6 +103,11 @@ def create_entry(data: dict) -> CalendarEntry:
         audit.diff({}, audit.snapshot(entry, ENTRY_FIELDS)),
         campus_id=entry.campus_id,
     )
+    return entry
+
+
+def create_entry(data: dict) -> CalendarEntry:
+    entry = _add(_validate(data))
     db.session.commit()
     return entry
 
@@ -147,16 +152,7 @@ def import_calendar(text: str) -> ImportReport:
         row["campus_id"] = campuses[code].id if code else None
         entry = existing.get((row["campus_id"], row["kind"], row["name"], row["start_date"]))
         if entry is None:
-            entry = CalendarEntry(**row)
-            db.session.add(entry)
-            db.session.flush()
-            audit.record(
-                "create",
-                "calendar_entry",
-                entry.id,
-                audit.diff({}, audit.snapshot(entry, ENTRY_FIELDS)),
-                campus_id=entry.campus_id,
-            )
+            _add(row)
             report.created += 1
         elif entry.end_date != row["end_date"]:
             audit.record(

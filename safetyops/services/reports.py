@@ -27,7 +27,7 @@ from safetyops.models import (
 )
 from safetyops.services import compliance
 from safetyops.services.calendar import school_day_checker
-from safetyops.services.rounds import plan_spec, plans_for
+from safetyops.services.rounds import completed_rounds, plan_spec, plans_for
 
 TREND_WEEKS = 8
 
@@ -60,19 +60,7 @@ def _round_figures(campuses, first_monday: date, weeks: int, now: datetime) -> d
         )
         if i.due_by <= now  # what could have been walked by now
     ]
-    since = datetime.combine(first_monday - timedelta(days=1), time.min, UTC)
-    until = datetime.combine(last_day + timedelta(days=2), time.min, UTC)
-    walked = [
-        rounds_domain.WalkedRound(plan_id, started, completed)
-        for plan_id, started, completed in db.session.execute(
-            select(Round.plan_id, Round.started_at, Round.completed_at).where(
-                Round.plan_id.in_([p.id for p in plans]),
-                Round.started_at >= since,
-                Round.started_at < until,
-                Round.completed_at.is_not(None),
-            )
-        )
-    ]
+    walked = completed_rounds(plans, first_monday, last_day)
     matched = rounds_domain.match_rounds(instances, walked, {s.id: s.grace for s in specs})
     out: dict = defaultdict(lambda: [0, 0])
     for instance in instances:

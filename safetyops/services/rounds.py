@@ -446,18 +446,12 @@ class MissedRound:
     plan: RoundPlan
 
 
-def missed_rounds(
-    campus_ids: list[int] | None, start: date, end: date, now: datetime | None = None
-) -> list[MissedRound]:
-    """Missed instances for campuses (None: all) between local dates start and end."""
-    now = now or utcnow()
-    plans = plans_for(campus_ids)
-    if not plans:
-        return []
-    specs = [plan_spec(p) for p in plans]
+def completed_rounds(plans: list[RoundPlan], start: date, end: date) -> list[domain.WalkedRound]:
+    """Completed rounds of ``plans`` that could fulfil instances on local dates
+    ``start``..``end`` (a day of margin each side covers every time zone), in one query."""
     since = datetime.combine(start - timedelta(days=1), datetime.min.time(), UTC)
     until = datetime.combine(end + timedelta(days=2), datetime.min.time(), UTC)
-    walked = [
+    return [
         domain.WalkedRound(plan_id, started, completed)
         for plan_id, started, completed in db.session.execute(
             select(Round.plan_id, Round.started_at, Round.completed_at).where(
@@ -468,6 +462,18 @@ def missed_rounds(
             )
         )
     ]
+
+
+def missed_rounds(
+    campus_ids: list[int] | None, start: date, end: date, now: datetime | None = None
+) -> list[MissedRound]:
+    """Missed instances for campuses (None: all) between local dates start and end."""
+    now = now or utcnow()
+    plans = plans_for(campus_ids)
+    if not plans:
+        return []
+    specs = [plan_spec(p) for p in plans]
+    walked = completed_rounds(plans, start, end)
     by_id = {p.id: p for p in plans}
     return [
         MissedRound(instance, by_id[instance.plan_id])
