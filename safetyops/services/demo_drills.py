@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from safetyops.domain.calendar import SchoolCalendar, school_year_of
 from safetyops.domain.compliance import evaluate
 from safetyops.extensions import db
-from safetyops.models import CalendarEntry, Campus, Drill, MedicalCall, Role, User
+from safetyops.models import CalendarEntry, Campus, Drill, DrillPlan, MedicalCall, Role, User
 from safetyops.services import rule_packs
 from safetyops.services.calendar import calendars_for
 from safetyops.services.drills import local_date, to_utc
@@ -145,6 +145,16 @@ def load_demo_drills(campuses: dict[str, Campus], users: dict[str, User], now: d
                 )
             )
             counts["medical_calls"] += 1
+        # Two drills planned ahead, for the compliance page and the calendar feed.
+        for offset, kind in ((9, "evacuate"), (16, "hold")):
+            planned = cal.next_school_day(today + timedelta(days=offset))
+            if planned is not None and principal is not None:
+                db.session.add(
+                    DrillPlan(
+                        campus_id=campus.id, drill_type=kind, planned_for=planned,
+                        notes="Announced at the staff meeting", created_by_id=principal.id,
+                    )
+                )  # fmt: skip
     db.session.flush()
     return counts
 

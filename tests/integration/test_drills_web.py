@@ -272,3 +272,12 @@ def test_calendar_admin(client, db, district):
 def test_calendar_admin_is_admin_only(client, district):
     client.login(district["principal_a"])
     assert client.get("/admin/calendar").status_code == 403
+
+
+def test_officer_home_has_big_buttons_to_log_drills_events_and_medical_calls(client, district):
+    client.login(district["officer_a"])
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/campuses/AAA/drills/new"' in home
+    assert 'href="/campuses/AAA/drills/new?real=1"' in home
+    assert 'href="/campuses/AAA/medical/new"' in home
+    assert "/campuses/BBB/" not in home
