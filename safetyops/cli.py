@@ -347,6 +347,12 @@ def check_deploy() -> None:
         for problem in problems:
             click.echo(f"refused: {problem}", err=True)
         sys.exit(1)
+    # Not fatal, but worth saying before the first Monday report goes out.
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        click.echo("warning: SAFETYOPS_SMTP_HOST is not set; notifications stay in the app")
+    if "127.0.0.1" in config.get("BASE_URL", "") or "localhost" in config.get("BASE_URL", ""):
+        click.echo("warning: SAFETYOPS_BASE_URL points at this machine; email links will too")
     click.echo("deployment checks passed")
 
 
