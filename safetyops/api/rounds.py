@@ -73,7 +73,11 @@ def get_round(round_id: int):
 @bp.route("/rounds/<int:round_id>/results", methods=["POST"])
 @allow(*WALKERS)
 def post_result(round_id: int):
-    round_ = _own_round(round_id)
+    round_ = rounds_service.round_for_posting(round_id, current_user)
+    if round_ is None:
+        return json_error(404, "not found")
+    if round_.officer_id != current_user.id:
+        raise PermissionError  # only the officer walking the round posts to it
     result, created = rounds_service.record_result(round_, _json_body())
     return jsonify(result_json(result)), 201 if created else 200
 

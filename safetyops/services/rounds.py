@@ -30,6 +30,7 @@ from safetyops.models import (
     RoundPlanWindow,
     RoundResult,
     User,
+    user_campus,
     utcnow,
 )
 from safetyops.services import audit
@@ -254,7 +255,47 @@ class ResultInput:
         )
 
 
-def parse_result(round_: Round, payload: Any) -> ResultInput:
+@dataclass(frozen=True)
+class RoundRef:
+    """What posting a result needs of a round, read in one query (the hot path of a walk)."""
+
+    id: int
+    campus_id: int
+    officer_id: int
+    completed_at: datetime | None
+    checkpoint_ids: list[int]
+    timezone: str
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+
+def round_for_posting(round_id: int, user: User) -> RoundRef | None:
+    """The round if ``user`` may see its campus, else None: one query, access included."""
+    query = (
+        select(
+            Round.id, Round.campus_id, Round.officer_id, Round.completed_at,
+            Round.checkpoint_ids, Campus.timezone,
+        )
+        .join(Campus, Campus.id == Round.campus_id)
+        .where(Round.id == round_id)
+    )  # fmt: skip
+    if not user.sees_all_campuses:
+        query = query.where(
+            select(user_campus.c.campus_id)
+            .where(user_campus.c.user_id == user.id, user_campus.c.campus_id == Round.campus_id)
+            .exists()
+        )
+    row = db.session.execute(query).first()
+    return RoundRef(*row) if row is not None else None
+
+
+def _timezone_of(round_) -> str:
+    return round_.timezone if isinstance(round_, RoundRef) else round_.campus.timezone
+
+
+def parse_result(round_: Round | RoundRef, payload: Any) -> ResultInput:
     """Validate a result body; the error names the field."""
     if not isinstance(payload, dict):
         raise ValidationFailed({"body": "must be a JSON object"})
@@ -285,7 +326,7 @@ def parse_result(round_: Round, payload: Any) -> ResultInput:
     note = payload.get("note") or ""
     if not isinstance(note, str) or len(note) > NOTE_MAX:
         raise ValidationFailed({"note": f"must be text of at most {NOTE_MAX} characters"})
-    recorded_at = _parse_time(payload.get("recorded_at"), round_.campus.timezone)
+    recorded_at = _parse_time(payload.get("recorded_at"), _timezone_of(round_))
     return ResultInput(result_id, checkpoint_id, status, kind, note.strip(), action, recorded_at)
 
 
@@ -300,7 +341,7 @@ def _stored_comparable(result: RoundResult) -> tuple:
     )
 
 
-def record_result(round_: Round, payload: Any) -> tuple[RoundResult, bool]:
+def record_result(round_: Round | RoundRef, payload: Any) -> tuple[RoundResult, bool]:
     """Store one checkpoint result. Returns (result, created).
 
     The client's UUID makes this idempotent: the same body again returns the stored result;
@@ -327,7 +368,7 @@ def record_result(round_: Round, payload: Any) -> tuple[RoundResult, bool]:
     # look-up first. A new id is the common case; the primary key catches a repeat (sent
     # twice, or twice at once) at the database.
     try:
-        db.session.execute(insert(RoundResult), [_row(result)])
+        db.session.execute(insert(RoundResult.__table__).values(_row(result)))
         if data.status == "problem":
             db.session.add(_finding_for(result, round_))
         db.session.commit()
