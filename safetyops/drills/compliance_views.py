@@ -37,6 +37,10 @@ def campus(code: str):
     result = compliance.for_campus(campus, as_of)
     show_all = request.args.get("all") == "1"
     requirements = result.requirements if show_all else result.in_term()
+    # What needs doing first: overdue, then due, then the rest, each by deadline.
+    requirements = sorted(
+        requirements, key=lambda r: (compliance.SEVERITY[r.status], r.deadline, r.rule)
+    )
     plan_form = PlanForm(planned_for=as_of)
     plan_form.drill_type.choices = type_choices(drill_types())
     return render_template(

@@ -32,4 +32,4 @@ def test_principal_logs_a_lockdown_and_the_requirement_turns_met(page, live_serv
     lockdown = page.locator("li.requirement[data-rule='lockdown-each-term']").first
     expect(lockdown).to_have_class(re.compile("status-met"))
     expect(lockdown.locator(".status-badge")).to_have_text("Met")
-    expect(lockdown).to_contain_text("1 of 1")
+    expect(lockdown).to_contain_text("1 logged, 1 required")
