@@ -82,6 +82,41 @@ def post_result(round_id: int):
     return jsonify(result_json(result)), 201 if created else 200
 
 
+BATCH_MAX = 200
+
+
+@bp.route("/rounds/<int:round_id>/results/batch", methods=["POST"])
+@allow(*WALKERS)
+def post_results_batch(round_id: int):
+    """Many results at once (a tablet flushing what it queued offline). Each is stored or
+    refused on its own, exactly as if posted alone; the answer lists each outcome."""
+    round_ = rounds_service.round_for_posting(round_id, current_user)
+    if round_ is None:
+        return json_error(404, "not found")
+    if round_.officer_id != current_user.id:
+        raise PermissionError
+    body = _json_body()
+    items = body.get("results") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not items:
+        raise ValidationFailed({"results": "must be a non-empty list of results"})
+    if len(items) > BATCH_MAX:
+        raise ValidationFailed({"results": f"at most {BATCH_MAX} per request"})
+    outcomes = []
+    for item in items:
+        item_id = item.get("id") if isinstance(item, dict) else None
+        try:
+            result, created = rounds_service.record_result(round_, item)
+        except ValidationFailed as exc:
+            field, message = next(iter(exc.errors.items()))
+            outcomes.append({"id": item_id, "status": 400, "error": f"{field} {message}",
+                             "field": field})  # fmt: skip
+        except rounds_service.Conflict as exc:
+            outcomes.append({"id": item_id, "status": 409, "error": str(exc)})
+        else:
+            outcomes.append({"id": result.id, "status": 201 if created else 200})
+    return jsonify({"results": outcomes})
+
+
 @bp.route("/rounds/<int:round_id>/complete", methods=["POST"])
 @allow(*WALKERS)
 def complete_round(round_id: int):

@@ -62,24 +62,66 @@
     });
   }
 
+  function retryLater() {
+    showStatus("Save failed \u2014 no connection. " + pending().length +
+               " check(s) kept on this tablet; retrying\u2026", "error");
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(flush, 3000);
+  }
+
+  function forget(ids) {
+    savePending(pending().filter(function (p) { return ids.indexOf(p.id) < 0; }));
+  }
+
+  // Several queued checks (the tablet was offline) go in one request; each is stored or
+  // refused on its own, exactly as if sent alone.
+  function sendBatch(list) {
+    var batch = list.slice(0, 200).map(function (item) {
+      var body = Object.assign({}, item); delete body.photo; return body;
+    });
+    return fetch(api + "/batch", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      credentials: "same-origin",
+      body: JSON.stringify({ results: batch })
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    }).then(function (data) {
+      var done = [], refused = [];
+      data.results.forEach(function (outcome) {
+        (outcome.status < 300 ? done : refused).push(outcome);
+      });
+      forget(done.concat(refused).map(function (o) { return o.id; }));
+      batch.forEach(function (item) {
+        if (done.some(function (o) { return o.id === item.id; })) { markRow(item, "saved"); }
+      });
+      if (refused.length) { showStatus("Not saved: " + refused[0].error, "error"); }
+      return refused.length;
+    });
+  }
+
   function flush() {
     var list = pending();
     if (!list.length) { showStatus(""); return flushPhotos(); }
+    if (list.length > 1) {
+      return sendBatch(list).then(function (refused) {
+        if (refused) { return; }  // keep the message in view
+        return pending().length ? flush() : flushPhotos();
+      }).catch(retryLater);
+    }
     var item = list[0];
     return send(item).then(function () {
-      savePending(pending().filter(function (p) { return p.id !== item.id; }));
+      forget([item.id]);
       markRow(item, "saved");
       return flush();
     }).catch(function (error) {
       if (error && error.fatal) {
-        savePending(pending().filter(function (p) { return p.id !== item.id; }));
+        forget([item.id]);
         showStatus("Not saved: " + error.fatal, "error");
         return;
       }
-      showStatus("Save failed \u2014 no connection. " + pending().length +
-                 " check(s) kept on this tablet; retrying\u2026", "error");
-      clearTimeout(retryTimer);
-      retryTimer = setTimeout(flush, 3000);
+      retryLater();
     });
   }
 

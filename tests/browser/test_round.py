@@ -97,3 +97,21 @@ def test_a_photo_taken_offline_is_sent_when_the_connection_is_back(
     expect(row).to_have_count(1)
     expect(row.get_by_role("link", name="photo")).to_have_count(1)
     principal.context.close()
+
+
+def test_checks_queued_offline_are_sent_together_when_back_online(context, page, live_server):
+    sign_in(page, live_server, "officer@demo.local")
+    start_ave_door_check(page)
+    stops = page.locator(".checklist .stop")
+    context.set_offline(True)
+    batch_requests = []
+    page.on("request", lambda r: batch_requests.append(r.url) if r.url.endswith("/batch") else None)
+    for index in range(3):
+        stops.nth(index).locator(".ok-form button").click()
+    expect(page.locator(".stop.unsaved")).to_have_count(3)
+    context.set_offline(False)
+    expect(page.locator("#sync-status")).to_be_hidden(timeout=15_000)
+    expect(page.locator(".stop.unsaved")).to_have_count(0)
+    assert batch_requests  # one request carried the queue
+    page.reload()
+    expect(page.locator("#progress-count")).to_have_text("3")

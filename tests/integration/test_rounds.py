@@ -384,3 +384,32 @@ def test_photo_upload_type_and_size(app, client, two_campuses, plan, db):
     )
     assert ok.status_code == 200
     assert client.get(f"/photos/{body['id']}").data == png
+
+
+def test_a_batch_of_results_is_stored_item_by_item(client, two_campuses, plan, db):
+    client.login(two_campuses["officer_a"])
+    round_ = start(client, plan.id)
+    cps = [c["id"] for c in round_["checkpoints"]]
+    first = result(cps[0])
+    client.post_json(f"/api/v1/rounds/{round_['id']}/results", first)  # sent before
+    batch = [
+        first,  # again: 200, stored once
+        result(cps[1], "problem", finding_kind="unlocked", action_taken="secured"),
+        {**first, "note": "changed"},  # same id, other body: 409
+        result(999999),  # not a checkpoint of the round: 400
+        result(cps[2]),
+    ]
+    response = client.post_json(f"/api/v1/rounds/{round_['id']}/results/batch", {"results": batch})
+    assert response.status_code == 200
+    outcomes = [(o["status"], o.get("field")) for o in response.json["results"]]
+    assert outcomes == [(200, None), (201, None), (409, None), (400, "checkpoint_id"), (201, None)]
+    assert db.session.scalar(select(func.count()).select_from(RoundResult)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Finding)) == 1
+    too_many = client.post_json(
+        f"/api/v1/rounds/{round_['id']}/results/batch", {"results": [first] * 201}
+    )
+    assert too_many.status_code == 400 and too_many.json["field"] == "results"
+    client.logout()
+    client.login(two_campuses["officer_b"])
+    other = client.post_json(f"/api/v1/rounds/{round_['id']}/results/batch", {"results": batch})
+    assert other.status_code == 404
