@@ -82,6 +82,26 @@ class Tablet:
         self.round_id = body["id"]
         self.todo = [c["id"] for c in body["checkpoints"]]
 
+    def post_batch(self, size: int) -> float:
+        """One request with ``size`` results (a tablet flushing its offline queue)."""
+        if len(self.todo) < size:
+            if self.round_id is not None:
+                self.call("POST", f"/api/v1/rounds/{self.round_id}/complete", {})
+            self.start_round()
+        items = []
+        for _ in range(size):
+            items.append(
+                {"id": str(uuid.uuid4()), "checkpoint_id": self.todo.pop(0), "status": "ok",
+                 "recorded_at": datetime.now(UTC).isoformat()}
+            )  # fmt: skip
+        t0 = time.perf_counter()
+        status, answer = self.call(
+            "POST", f"/api/v1/rounds/{self.round_id}/results/batch", {"results": items}
+        )
+        elapsed = (time.perf_counter() - t0) * 1000
+        assert status == 200 and all(o["status"] == 201 for o in answer["results"]), answer
+        return elapsed
+
     def post_one(self) -> float:
         if not self.todo:
             if self.round_id is not None:
@@ -101,7 +121,9 @@ class Tablet:
         return elapsed
 
 
-def run_level(port: int, creds: list[tuple[str, int]], clients: int, per_client: int):
+def run_level(
+    port: int, creds: list[tuple[str, int]], clients: int, per_client: int, batch: int = 1
+):
     tablets = [Tablet(port, *creds[i]) for i in range(clients)]
     for tablet in tablets:
         tablet.start_round()
@@ -114,7 +136,7 @@ def run_level(port: int, creds: list[tuple[str, int]], clients: int, per_client:
         mine = []
         barrier.wait()
         for _ in range(per_client):
-            mine.append(tablet.post_one())
+            mine.append(tablet.post_one() if batch == 1 else tablet.post_batch(batch))
         with lock:
             timings.extend(mine)
 
@@ -128,8 +150,11 @@ def run_level(port: int, creds: list[tuple[str, int]], clients: int, per_client:
     wall = time.perf_counter() - t0
     client_cpu = (time.process_time() - cpu0) / len(timings) * 1000
     cuts = statistics.quantiles(timings, n=100)
+    rate = f"{len(timings) / wall:7.1f} req/s" + (
+        f" ({len(timings) * batch / wall:6.0f} results/s)" if batch > 1 else ""
+    )
     print(
-        f"{clients:3d} clients  {len(timings):5d} posts  {len(timings) / wall:7.1f} req/s   "
+        f"{clients:3d} clients  {len(timings):5d} posts  {rate}   "
         f"p50 {statistics.median(timings):6.1f} ms   p95 {cuts[94]:6.1f} ms   "
         f"p99 {cuts[98]:6.1f} ms   (load generator CPU {client_cpu:.2f} ms/post)",
         flush=True,
@@ -149,6 +174,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--batch", type=int, default=1, help="results per request (batch API)")
     args = parser.parse_args()
     levels = [int(n) for n in args.clients.split(",")]
     creds = make_tokens(args.db, max(levels))
@@ -191,7 +217,7 @@ def main() -> None:
             f"{os.cpu_count()} CPUs, PostgreSQL"
         )
         for clients in levels:
-            run_level(args.port, creds, clients, max(1, args.posts // clients))
+            run_level(args.port, creds, clients, max(1, args.posts // clients), args.batch)
     finally:
         server.terminate()
         server.wait(timeout=30)
