@@ -203,6 +203,7 @@ def scheduler_command() -> None:
     from safetyops.jobs.scheduler import run_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our own lines say enough
     run_scheduler(current_app._get_current_object())
 
 
