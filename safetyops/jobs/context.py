@@ -22,3 +22,11 @@ class JobContext:
 
     def local_today(self, timezone: str) -> date:
         return self.local_now(timezone).date()
+
+
+def link_to(endpoint: str, **values) -> str:
+    """A site path for a notification, built outside any request (jobs have none)."""
+    from flask import current_app, url_for
+
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return url_for(endpoint, **values)

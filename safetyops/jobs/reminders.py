@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from safetyops.domain.reminders import Notice, drill_notices
 from safetyops.drills.forms import TYPE_LABELS
 from safetyops.extensions import db
-from safetyops.jobs.context import JobContext
+from safetyops.jobs.context import JobContext, link_to
 from safetyops.models import Campus, Drill, Role
 from safetyops.services import compliance, notifications, rule_packs
 from safetyops.services.notifications import Message
@@ -47,11 +47,9 @@ def _message(campus: Campus, notice: Notice) -> Message:
     else:
         subject = f"{where} requirement met"
         body = f"{req.counted} of {req.required} logged. Thank you."
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        link = url_for("compliance.campus", code=campus.code)
     return Message(
-        key=notice.key, kind=notice.kind, subject=subject, body=body, link=link,
-        campus_id=campus.id,
+        key=notice.key, kind=notice.kind, subject=subject, body=body,
+        link=link_to("compliance.campus", code=campus.code), campus_id=campus.id,
     )  # fmt: skip
 
 

@@ -242,16 +242,6 @@ def update_drill(drill: Drill, data: dict[str, Any], user: User, reason: str = "
     return drill
 
 
-def form_data(drill: Drill) -> dict[str, Any]:
-    """The record's fields as ``_clean`` takes them (for editing and amending)."""
-    data = {f: getattr(drill, f) for f in DRILL_FIELDS}
-    data["follow_ups"] = [
-        {**f, "due": date.fromisoformat(f["due"]) if f.get("due") else None}
-        for f in drill.follow_ups
-    ]
-    return data
-
-
 # ---- medical calls -------------------------------------------------------------------
 
 
