@@ -12,13 +12,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
 from sqlalchemy import select
 
-from safetyops.domain import weekly
 from safetyops.extensions import db
-from safetyops.jobs import reminders, rounds_watch
+from safetyops.jobs import reminders, rounds_watch, weekly_report
 from safetyops.jobs.context import JobContext
-from safetyops.models import Campus, JobRun, utcnow
-from safetyops.services import audit, notifications, reports
-from safetyops.services.notifications import Message
+from safetyops.models import JobRun, utcnow
+from safetyops.services import audit, notifications
 
 log = logging.getLogger(__name__)
 
@@ -26,54 +24,6 @@ log = logging.getLogger(__name__)
 def _hm(text: str) -> tuple[int, int]:
     hours, minutes = text.split(":")
     return int(hours), int(minutes)
-
-
-def weekly_report(ctx: JobContext) -> dict:
-    """Last week's report: stored once as an immutable snapshot, then one email per
-    recipient (the safety department and viewers: the district; principals: their campus)
-    with links to the page and the PDF."""
-    zone = current_app.config["SCHEDULER_TIMEZONE"]
-    label = weekly.previous_week(ctx.local_today(zone))
-    snapshot, created = reports.store_snapshot(label, ctx.now)
-    notifications.claim_slot("weekly-report", label, f"snapshot {snapshot.id}")
-    base = current_app.config["BASE_URL"].rstrip("/")
-    link = f"/reports/weekly?week={label}"
-    district = snapshot.data["district"]
-    summary = (
-        f"Rounds completed {district['completion_pct']}%, {district['rounds_missed']} missed; "
-        f"{district['findings_opened']} findings opened, {district['still_open']} still open; "
-        f"{len(district['overdue'])} drill requirement(s) overdue. PDF: {base}{link}&format=pdf"
-    )
-    people = notifications.safety_department() + notifications.viewers()
-    created_notes = notifications.notify(
-        people,
-        Message(key=f"weekly-report:{label}", kind="weekly_report",
-                subject=f"Weekly safety report {label}: district", body=summary, link=link),
-    )  # fmt: skip
-    campuses = list(db.session.scalars(select(Campus).where(Campus.active.is_(True))))
-    for campus_id, principals in notifications.principals_of(campuses).items():
-        section = next(
-            (s for s in snapshot.data["campuses"] if s["code"] == _code(campuses, campus_id)),
-            None,
-        )
-        if section is None:
-            continue
-        body = (
-            f"Rounds completed {section['completion_pct']}%, {section['rounds_missed']} missed; "
-            f"{section['findings_opened']} findings opened, {section['still_open']} still open. "
-            f"PDF: {base}{link}&campus={section['code']}&format=pdf"
-        )
-        created_notes += notifications.notify(
-            principals,
-            Message(key=f"weekly-report:{label}:{section['code']}", kind="weekly_report",
-                    subject=f"Weekly safety report {label}: {section['name']}", body=body,
-                    link=f"{link}&campus={section['code']}", campus_id=campus_id),
-        )  # fmt: skip
-    return {"week": label, "snapshot": int(created), "notifications": created_notes}
-
-
-def _code(campuses, campus_id: int) -> str:
-    return next(c.code for c in campuses if c.id == campus_id)
 
 
 def daily_digest(ctx: JobContext) -> dict:
@@ -125,7 +75,7 @@ def jobs() -> dict[str, Job]:
             ),
             Job(
                 "weekly-report",
-                weekly_report,
+                weekly_report.run,
                 "last week's report, made and sent once (Mondays)",
                 lambda: CronTrigger(
                     day_of_week="mon", hour=report_h, minute=report_m, timezone=zone

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from safetyops.jobs.registry import run_job
-from safetyops.models import EmailStatus, JobSlot, Notification
+from safetyops.models import EmailStatus, Notification, WeeklyReport
 from safetyops.services import calendar as calendar_service
 from safetyops.services import drills, rule_packs
 from tests.smtp import SMTPServer
@@ -164,7 +164,7 @@ def test_jobs_run_cli_is_idempotent(runner, db, smtp, term):
     assert "'week': '2026-W47', 'snapshot': 1" in week.output
     week = runner.invoke(args=["jobs", "run", "weekly-report", "--as-of", "2026-11-23"])
     assert "'snapshot': 0" in week.output
-    assert db.session.scalar(select(func.count()).select_from(JobSlot)) == 1
+    assert db.session.scalar(select(func.count()).select_from(WeeklyReport)) == 1
     listing = runner.invoke(args=["jobs", "list"])
     for job in ("compliance-reminders", "missed-rounds", "weekly-report", "daily-digest"):
         assert job in listing.output
