@@ -61,7 +61,11 @@ def campus(code: str):
     )
 
 
-SORTS = ("worst", "name")
+def _column_of(sort: str, columns: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """``col:3`` -> the fourth requirement column, if there is one."""
+    if sort.startswith("col:") and sort[4:].isdigit() and int(sort[4:]) < len(columns):
+        return columns[int(sort[4:])]
+    return None
 
 
 @bp.route("/compliance")
@@ -84,19 +88,26 @@ def district():
         for req in cells.values():
             counts[req.status] += 1
         rows.append({"result": result, "cells": cells, "counts": counts})
-    sort = request.args.get("sort", "worst")
-    if sort not in SORTS:
-        sort = "worst"
-    if sort == "name":
-        rows.sort(key=lambda r: r["result"].campus.name)
-    else:  # overdue first, then due, then name
-        rows.sort(
-            key=lambda r: (-r["counts"]["overdue"], -r["counts"]["due"], r["result"].campus.name)
-        )
     first_deadline = {
         key: min(r["cells"][key].deadline for r in rows if key in r["cells"]) for key in columns
     }
     columns.sort(key=lambda key: (first_deadline[key], key))
+    sort = request.args.get("sort", "worst")
+    column = _column_of(sort, columns)
+    if sort == "name":
+        rows.sort(key=lambda r: r["result"].campus.name)
+    elif column is not None:  # one requirement: worst status first, then name
+        rows.sort(
+            key=lambda r: (
+                compliance.SEVERITY[r["cells"][column].status] if column in r["cells"] else 99,
+                r["result"].campus.name,
+            )
+        )
+    else:  # overdue first, then due, then name
+        sort = "worst"
+        rows.sort(
+            key=lambda r: (-r["counts"]["overdue"], -r["counts"]["due"], r["result"].campus.name)
+        )
     return render_template(
         "compliance/district.html",
         rows=rows,

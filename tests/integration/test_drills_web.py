@@ -281,3 +281,25 @@ def test_officer_home_has_big_buttons_to_log_drills_events_and_medical_calls(cli
     assert 'href="/campuses/AAA/drills/new?real=1"' in home
     assert 'href="/campuses/AAA/medical/new"' in home
     assert "/campuses/BBB/" not in home
+
+
+def test_district_matrix_sorts_by_a_requirement(client, db, district):
+    client.login(district["admin"])
+    client.post("/campuses/AAA/drills/new", drill_form())  # AAA: lockdown met
+    client.post("/campuses/BBB/drills/new", drill_form(client_id="c-2", drill_type="secure"))
+    page = client.get("/compliance?as_of=2026-09-20").get_data(as_text=True)
+    headings = {
+        name: col
+        for col, name in re.findall(
+            r'<a href="\?sort=(col:\d+)[^"]*">([a-z0-9 -]+)<br>Fall 2026', page
+        )
+    }
+
+    def order(sort):
+        body = client.get(f"/compliance?as_of=2026-09-20&sort={sort}").get_data(as_text=True)
+        return re.findall(r'data-campus="(\w+)"', body)
+
+    assert order(headings["lockdown each term"]) == ["BBB", "AAA"]  # BBB's is overdue
+    assert order(headings["secure each term"]) == ["AAA", "BBB"]  # AAA's is overdue
+    assert order("name") == ["AAA", "BBB"]
+    assert client.get("/compliance?sort=col:999").status_code == 200  # unknown: the default
