@@ -5,6 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -75,6 +78,17 @@ def type_choices(types):
     return choices([(t, TYPE_LABELS.get(t, t.replace("_", " ").capitalize())) for t in types])
 
 
+FOLLOW_UP_ROWS = 3  # empty rows are ignored; a record may keep more than shown
+
+
+class FollowUpForm(Form):
+    """One follow-up action (a row of the drill form; no CSRF token of its own)."""
+
+    action = StringField(_l("Follow-up action"), validators=[Length(max=500)])
+    owner = StringField(_l("Owner"), validators=[Length(max=160)])
+    due = DateField(_l("Due"), validators=[Optional()])
+
+
 class DrillForm(FlaskForm):
     client_id = HiddenField()
     drill_type = SelectField(_l("SRP action"), validators=[DataRequired()])
@@ -112,9 +126,7 @@ class DrillForm(FlaskForm):
     debrief_notes = TextAreaField(
         _l("Debrief notes"), validators=[Length(max=4000)], description=NO_NAMES
     )
-    follow_up_action = StringField(_l("Follow-up action"), validators=[Length(max=500)])
-    follow_up_owner = StringField(_l("Follow-up owner"), validators=[Length(max=160)])
-    follow_up_due = DateField(_l("Follow-up due"), validators=[Optional()])
+    follow_ups = FieldList(FormField(FollowUpForm), min_entries=FOLLOW_UP_ROWS)
 
     def validate_end_time(self, field):
         # Checked here too (the service checks it again) so every error shows at once.

@@ -54,15 +54,7 @@ def _form_values(form: DrillForm, campus) -> dict:
     ended = None
     if form.end_time.data is not None:
         ended = drills_service.to_utc(campus, datetime.combine(form.day.data, form.end_time.data))
-    follow_ups = []
-    if (form.follow_up_action.data or "").strip():
-        follow_ups.append(
-            {
-                "action": form.follow_up_action.data,
-                "owner": form.follow_up_owner.data,
-                "due": form.follow_up_due.data,
-            }
-        )
+    follow_ups = [row.data for row in form.follow_ups]  # the service drops empty rows
     return {
         "drill_type": form.drill_type.data,
         "real_event": form.real_event.data,
@@ -95,10 +87,11 @@ def _fill_form(form: DrillForm, drill: Drill) -> None:
     if drill.ended_at:
         end = drill.ended_at.astimezone(ZoneInfo(drill.campus.timezone))
         form.end_time.data = end.time().replace(second=0)
-    if drill.follow_ups:
-        first = drill.follow_ups[0]
-        form.follow_up_action.data, form.follow_up_owner.data = first["action"], first["owner"]
-        form.follow_up_due.data = date.fromisoformat(first["due"]) if first.get("due") else None
+    while len(form.follow_ups) < len(drill.follow_ups) + 1:
+        form.follow_ups.append_entry()
+    for row, saved in zip(form.follow_ups, drill.follow_ups, strict=False):
+        row.action.data, row.owner.data = saved["action"], saved["owner"]
+        row.due.data = date.fromisoformat(saved["due"]) if saved.get("due") else None
 
 
 @bp.route("/campuses/<code>/drills/new", methods=["GET", "POST"])

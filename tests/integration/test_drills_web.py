@@ -42,9 +42,11 @@ def drill_form(**overrides):
         "time_to_complete_seconds": "95",
         "problems": ["door_would_not_lock"],
         "observers": ["police"],
-        "follow_up_action": "Fix room 12 lock",
-        "follow_up_owner": "Facilities",
-        "follow_up_due": "2026-09-15",
+        "follow_ups-0-action": "Fix room 12 lock",
+        "follow_ups-0-owner": "Facilities",
+        "follow_ups-0-due": "2026-09-15",
+        "follow_ups-1-action": "Re-train substitute staff",
+        "follow_ups-1-owner": "AP",
     }
     data.update(overrides)
     return data
@@ -67,7 +69,8 @@ def test_log_a_drill_twice_stores_it_once(client, db, district):
     assert drill.local_date == date(2026, 9, 1)
     assert drill.started_at.isoformat() == "2026-09-01T16:00:00+00:00"
     assert drill.follow_ups == [
-        {"action": "Fix room 12 lock", "owner": "Facilities", "due": "2026-09-15"}
+        {"action": "Fix room 12 lock", "owner": "Facilities", "due": "2026-09-15"},
+        {"action": "Re-train substitute staff", "owner": "AP", "due": None},
     ]
     assert drill.problems == ["door_would_not_lock"] and drill.observers == ["police"]
     page = client.get(first.headers["Location"]).get_data(as_text=True)
