@@ -121,6 +121,16 @@ def app(request, database, tmp_path):
 
 
 @pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on a free local port; ``smtp.inbox`` is what arrived."""
+    from tests.smtp import SMTPServer
+
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def db(app):
     return _db
 

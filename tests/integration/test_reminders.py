@@ -13,7 +13,6 @@ from safetyops.jobs.registry import run_job
 from safetyops.models import EmailStatus, Notification, WeeklyReport
 from safetyops.services import calendar as calendar_service
 from safetyops.services import drills, rule_packs
-from tests.smtp import SMTPServer
 
 LOCKDOWN_PACK = """
 [pack]
@@ -31,13 +30,6 @@ CALENDAR = """campus_code,kind,name,start_date,end_date
 ,term,Fall 2026,2026-08-17,2026-12-18
 """
 DEADLINE = date(2026, 9, 15)
-
-
-@pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -17,18 +17,10 @@ import pytest
 
 from safetyops.services import calendar as calendar_service
 from safetyops.services import rule_packs
-from tests.smtp import SMTPServer
 
 ROOT = Path(__file__).resolve().parents[2]
 PACK = (ROOT / "safetyops" / "rulepacks" / "default.toml").read_text()
 CALENDAR = "campus_code,kind,name,start_date,end_date\n,term,Fall 2026,2026-08-17,2026-12-18\n"
-
-
-@pytest.fixture
-def smtp():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

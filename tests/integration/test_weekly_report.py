@@ -23,7 +23,6 @@ from safetyops.models import (
 from safetyops.services import calendar as calendar_service
 from safetyops.services import reports, rule_packs, tokens
 from safetyops.services.rounds import save_plan
-from tests.smtp import SMTPServer
 
 DENVER = ZoneInfo("America/Denver")
 WEEK = "2026-W46"  # Monday 9 to Sunday 15 November 2026
@@ -252,22 +251,18 @@ def test_report_page_pdf_and_scoping(client, db, week, make_user):
     assert client.get(f"/reports/weekly?week={WEEK}&campus=BBB").status_code == 400
 
 
-def test_monday_job_stores_one_snapshot_and_emails_each_recipient_once(app, client, db, week):
-    smtp = SMTPServer().start()
-    try:
-        app.config.update(smtp.config())
-        monday = datetime(2026, 11, 16, 13, 5, tzinfo=UTC)  # 06:05 in Denver
-        first = run_job("weekly-report", now=monday)
-        again = run_job("weekly-report", now=monday + timedelta(minutes=30))
-        assert first["week"] == WEEK and first["snapshot"] == 1 and again["snapshot"] == 0
-        assert db.session.scalar(select(func.count()).select_from(WeeklyReport)) == 1
-        to = sorted(str(m["To"]) for m in smtp.inbox.messages)
-        assert to == sorted([week["admin"].email, week["viewer"].email, week["principal_a"].email])
-        principal_mail = smtp.inbox.to(week["principal_a"].email)[0]
-        body = principal_mail.get_body(preferencelist=("plain",)).get_content()
-        assert "Rounds completed 80.0%" in body and f"week={WEEK}&campus=AAA&format=pdf" in body
-    finally:
-        smtp.stop()
+def test_monday_job_stores_one_snapshot_and_emails_each_recipient_once(app, client, db, week, smtp):
+    app.config.update(smtp.config())
+    monday = datetime(2026, 11, 16, 13, 5, tzinfo=UTC)  # 06:05 in Denver
+    first = run_job("weekly-report", now=monday)
+    again = run_job("weekly-report", now=monday + timedelta(minutes=30))
+    assert first["week"] == WEEK and first["snapshot"] == 1 and again["snapshot"] == 0
+    assert db.session.scalar(select(func.count()).select_from(WeeklyReport)) == 1
+    to = sorted(str(m["To"]) for m in smtp.inbox.messages)
+    assert to == sorted([week["admin"].email, week["viewer"].email, week["principal_a"].email])
+    principal_mail = smtp.inbox.to(week["principal_a"].email)[0]
+    body = principal_mail.get_body(preferencelist=("plain",)).get_content()
+    assert "Rounds completed 80.0%" in body and f"week={WEEK}&campus=AAA&format=pdf" in body
     # A late entry after Monday does not change what was sent ...
     db.session.add(
         Drill(
