@@ -23,25 +23,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select, text
 
 from safetyops import create_app
-from safetyops.domain.calendar import school_year_of
+from safetyops.accounts.models import User, user_campus
+from safetyops.accounts.passwords import hash_password
+from safetyops.calendar.domain import school_year_of
+from safetyops.calendar.models import CalendarEntry
+from safetyops.calendar.operations import calendars_for
+from safetyops.campuses.models import Campus, Checkpoint
+from safetyops.compliance import operations as rule_packs
+from safetyops.demo.drills import calendar_rows
+from safetyops.drills.models import Drill
 from safetyops.extensions import db
-from safetyops.models import (
-    CalendarEntry,
-    Campus,
-    Checkpoint,
-    Drill,
-    Finding,
-    Round,
-    RoundPlan,
-    RoundPlanStop,
-    RoundPlanWindow,
-    User,
-    user_campus,
-)
-from safetyops.services import rule_packs
-from safetyops.services.calendar import calendars_for
-from safetyops.services.demo_drills import calendar_rows
-from safetyops.services.passwords import hash_password
+from safetyops.findings.models import Finding
+from safetyops.rounds.models import Round, RoundPlan, RoundPlanStop, RoundPlanWindow
 
 PASSWORD = "bench-password-not-for-production"
 ZONE = "America/Denver"

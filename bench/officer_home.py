@@ -32,7 +32,7 @@ def main() -> None:
     with app.app_context():
         from flask_migrate import upgrade
 
-        from safetyops.services.demo import load_demo
+        from safetyops.demo.district import load_demo
 
         upgrade()
         counts = load_demo()

@@ -18,8 +18,9 @@ import time
 from district_data import PASSWORD, open_app  # bench/ is on sys.path when run as a script
 from sqlalchemy import event, func, select
 
+from safetyops.drills.models import Drill
 from safetyops.extensions import db
-from safetyops.models import Drill, RoundResult
+from safetyops.rounds.models import RoundResult
 
 
 def measure(client, path: str, queries: dict, requests: int) -> tuple[int, list[float]]:

@@ -36,9 +36,10 @@ def make_tokens(url: str, count: int) -> list[tuple[str, int]]:
     """(API token, plan id) for officers 1..count."""
     from sqlalchemy import select
 
+    from safetyops.accounts import tokens
+    from safetyops.accounts.models import User
     from safetyops.extensions import db
-    from safetyops.models import Round, RoundPlan, User
-    from safetyops.services import tokens
+    from safetyops.rounds.models import Round, RoundPlan
 
     app = make_app(url)
     out = []

@@ -73,7 +73,7 @@ def main() -> None:
         )
     client = app.test_client()
     client.post("/login", data={"email": "admin@bench.local", "password": PASSWORD})
-    from safetyops.services.reports import default_week
+    from safetyops.reports.queries import default_week
 
     week = default_week(__import__("datetime").date.today())
     timings, counts = [], []

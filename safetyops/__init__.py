@@ -65,8 +65,9 @@ def _normalise_db_url(url: str | None) -> str | None:
 
 
 def register_extensions(app: Flask) -> None:
-    from safetyops.services.accounts import load_user_by_session_token
-    from safetyops.services.tokens import user_for_token
+    import safetyops.all_models  # noqa: F401 - every area's tables, before any query
+    from safetyops.accounts.operations import load_user_by_session_token
+    from safetyops.accounts.tokens import user_for_token
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_resource_dir("migrations")))
@@ -75,7 +76,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale)
 
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
+    login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user_by_session_token)
 
@@ -99,38 +100,45 @@ def _select_locale():
 
 
 def register_blueprints(app: Flask) -> None:
-    import safetyops.admin.calendar  # noqa: F401 - calendar and rule-pack pages on admin_bp
-    from safetyops.admin.views import bp as admin_bp
+    """One blueprint per area (its views.py; admin_views.py adds to it), plus the API."""
+    from safetyops.accounts import admin_views as _accounts_admin  # noqa: F401
+    from safetyops.accounts.views import bp as accounts_bp
     from safetyops.api import bp as api_bp
-    from safetyops.auth.views import bp as auth_bp
+    from safetyops.audit.views import bp as audit_bp
+    from safetyops.calendar.views import bp as calendar_bp
+    from safetyops.campuses import admin_views as _campuses_admin  # noqa: F401
     from safetyops.campuses.views import bp as campuses_bp
-    from safetyops.drills.compliance_views import bp as compliance_bp
+    from safetyops.compliance import admin_views as _compliance_admin  # noqa: F401
+    from safetyops.compliance.views import bp as compliance_bp
     from safetyops.drills.views import bp as drills_bp
     from safetyops.findings.views import bp as findings_bp
-    from safetyops.main.views import bp as main_bp
+    from safetyops.home.views import bp as home_bp
     from safetyops.notifications.views import bp as notifications_bp
+    from safetyops.planning.views import bp as planning_bp
     from safetyops.reports.views import bp as reports_bp
     from safetyops.rounds.views import bp as rounds_bp
 
     for bp in (
-        auth_bp,
-        main_bp,
+        accounts_bp,
+        home_bp,
         campuses_bp,
         rounds_bp,
         findings_bp,
         drills_bp,
         compliance_bp,
+        planning_bp,
+        calendar_bp,
         notifications_bp,
         reports_bp,
-        admin_bp,
+        audit_bp,
         api_bp,
     ):
         app.register_blueprint(bp)
 
 
 def register_request_hooks(app: Flask) -> None:
-    from safetyops.access import enforce_access
-    from safetyops.services import audit
+    from safetyops.audit import operations as audit
+    from safetyops.core.access import enforce_access
 
     @app.before_request
     def _authorize():
@@ -156,7 +164,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from safetyops.errors import register
+    from safetyops.core.error_pages import register
 
     register(app)
 
@@ -164,9 +172,9 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from safetyops.main.navigation import navigation_for
-    from safetyops.services import notifications
-    from safetyops.timefmt import localday, localtime
+    from safetyops.core.navigation import navigation_for
+    from safetyops.core.timefmt import localday, localtime
+    from safetyops.notifications import operations as notifications
 
     app.add_template_filter(localtime)
     app.add_template_filter(localday)

@@ -12,22 +12,21 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy import select
 
-from safetyops.domain.rule_packs import RulePackError
+from safetyops.accounts import operations as accounts
+from safetyops.accounts import tokens
+from safetyops.accounts.models import ApiToken, Role
+from safetyops.audit import operations as audit
+from safetyops.calendar import operations as calendar
+from safetyops.campuses import operations as campuses
+from safetyops.campuses.models import Campus
+from safetyops.compliance import operations as rule_packs
+from safetyops.compliance import queries as compliance
+from safetyops.compliance.rule_packs import RulePackError
+from safetyops.core.errors import ValidationFailed
+from safetyops.core.timefmt import campus_today
+from safetyops.demo import district as demo
+from safetyops.drills import operations as drills
 from safetyops.extensions import db
-from safetyops.models import ApiToken, Campus, Role
-from safetyops.services import (
-    accounts,
-    audit,
-    calendar,
-    campuses,
-    compliance,
-    demo,
-    drills,
-    rule_packs,
-    tokens,
-)
-from safetyops.services.errors import ValidationFailed
-from safetyops.timefmt import campus_today
 
 
 def _as_cli() -> None:
@@ -200,7 +199,7 @@ def compliance_command(campus_code: str, as_of, fmt: str) -> None:
 @click.command("scheduler")
 def scheduler_command() -> None:
     """Run the job scheduler (one process; a second one waits as a standby)."""
-    from safetyops.jobs.scheduler import run_scheduler
+    from safetyops.scheduler.process import run_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our own lines say enough
@@ -217,7 +216,7 @@ def jobs_list() -> None:
     """Each job, its schedule, its last run and its next run."""
     from datetime import UTC, datetime
 
-    from safetyops.jobs.registry import jobs, last_runs
+    from safetyops.scheduler.registry import jobs, last_runs
 
     now = datetime.now(UTC)
     runs = last_runs()
@@ -238,7 +237,7 @@ def jobs_list() -> None:
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="As if on this date.")
 def jobs_run(job_id: str, as_of) -> None:
     """Run one job now (idempotent: running it again sends nothing new)."""
-    from safetyops.jobs.registry import jobs, run_job
+    from safetyops.scheduler.registry import jobs, run_job
 
     if job_id not in jobs():
         raise click.ClickException(f"unknown job {job_id!r}; one of: {', '.join(jobs())}")

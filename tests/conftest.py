@@ -29,6 +29,9 @@ TEST_CONFIG = {
 }
 
 
+pytest_plugins = ["tests.browser"]
+
+
 def pytest_sessionstart(session):
     if IN_CI and not PG_URL:
         raise pytest.UsageError("CI=true but SAFETYOPS_TEST_DATABASE_URL is not set")
@@ -207,7 +210,7 @@ def make_client(app):
 
 @pytest.fixture
 def make_campus(app):
-    from safetyops.services import campuses
+    from safetyops.campuses import operations as campuses
 
     counter = {"n": 0}
 
@@ -229,7 +232,7 @@ def make_campus(app):
 
 @pytest.fixture
 def make_user(app):
-    from safetyops.services import accounts
+    from safetyops.accounts import operations as accounts
 
     counter = {"n": 0}
 

@@ -1,6 +1,12 @@
-"""The JSON API under /api/v1 (session or Bearer token)."""
+"""The JSON API under /api/v1: one blueprint; each area adds its routes in its own api.py."""
 
-from safetyops.api import rounds, views  # noqa: F401 - register the routes
+from safetyops.accounts import api as accounts_api
 from safetyops.api.blueprint import bp
+from safetyops.campuses import api as campuses_api
+from safetyops.compliance import api as compliance_api
+from safetyops.rounds import api as rounds_api
+
+# The area modules register their routes on ``bp`` when imported.
+AREA_APIS = (accounts_api, campuses_api, compliance_api, rounds_api)
 
 __all__ = ["bp"]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from safetyops.access import json_error
-from safetyops.services.errors import ValidationFailed
-from safetyops.services.rounds import Conflict
+from safetyops.core.access import json_error
+from safetyops.core.errors import ValidationFailed
+from safetyops.rounds.operations import Conflict
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

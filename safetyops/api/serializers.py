@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from safetyops.models import Campus, Checkpoint, User
+from safetyops.accounts.models import User
+from safetyops.campuses.models import Campus, Checkpoint
 
 
 def campus_json(campus: Campus) -> dict:
@@ -39,7 +40,7 @@ def user_json(user: User) -> dict:
 
 
 def plan_json(plan) -> dict:
-    from safetyops.domain.rounds import format_windows
+    from safetyops.rounds.domain import format_windows
 
     return {
         "id": plan.id,
@@ -71,8 +72,8 @@ def result_json(result) -> dict:
 def round_json(round_) -> dict:
     from sqlalchemy import select
 
+    from safetyops.campuses.models import Checkpoint
     from safetyops.extensions import db
-    from safetyops.models import Checkpoint
 
     checkpoints = {
         cp.id: cp

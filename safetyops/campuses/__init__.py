@@ -1,1 +1,2 @@
-"""Campus pages everyone with access to a campus can read."""
+"""Campuses (school sites) and their checkpoints: pages, administration, CSV import, QR
+codes and the API."""

@@ -5,19 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from safetyops.access import allow, campus_for
-from safetyops.services import overview
+from safetyops.core.access import allow, campus_for
+from safetyops.home import queries as overview
 
-bp = Blueprint("campuses", __name__, url_prefix="/campuses")
+bp = Blueprint("campuses", __name__)
 
 
-@bp.route("/")
+@bp.route("/campuses/")
 @allow()
 def index():
     return render_template("campuses/index.html", summaries=overview.campus_summaries(current_user))
 
 
-@bp.route("/<code>")
+@bp.route("/campuses/<code>")
 @allow()
 def detail(code: str):
     campus = campus_for(current_user, code)

@@ -1,1 +1,1 @@
-"""Drills, real SRP events, medical calls, exports; compliance pages; calendar admin."""
+"""Drill records and real SRP events, sign-off, amendments, medical calls, CSV import, exports."""

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from safetyops.forms import CheckboxesField, choices
+from safetyops.core.forms import CheckboxesField, choices
 
 NO_NAMES = _l("Do not write student names or anything that identifies a student.")
 
@@ -152,26 +152,3 @@ class MedicalCallForm(FlaskForm):
     actions = CheckboxesField(_l("What you did"), choices=MEDICAL_ACTION_CHOICES)
     ems_time = TimeField(_l("EMS arrived"), validators=[Optional()])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=4000)], description=NO_NAMES)
-
-
-class CalendarEntryForm(FlaskForm):
-    campus_id = SelectField(_l("Applies to"), coerce=int)
-    kind = SelectField(
-        _l("Kind"),
-        choices=choices([("term", _l("Term (school in session)")), ("closed", _l("Closed"))]),
-    )
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    start_date = DateField(_l("First day"), validators=[DataRequired()])
-    end_date = DateField(
-        _l("Last day"), validators=[Optional()], description=_l("Empty for a single day")
-    )
-
-
-# Who plans drills ahead and manages the campus calendar feed.
-PLANNERS = ("principal", "supervisor", "safety_admin")
-
-
-class PlanForm(FlaskForm):
-    drill_type = SelectField(_l("Drill"), validators=[DataRequired()])
-    planned_for = DateField(_l("Planned for"), validators=[DataRequired()])
-    notes = StringField(_l("Notes"), validators=[Optional(), Length(max=500)])

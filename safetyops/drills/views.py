@@ -21,8 +21,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from safetyops.access import allow, campus_for, require_campus_access
-from safetyops.domain.calendar import school_year_label, school_year_of
+from safetyops.accounts.models import Role
+from safetyops.calendar.domain import school_year_label, school_year_of
+from safetyops.core.access import allow, campus_for, require_campus_access
+from safetyops.core.errors import NotAllowed, ValidationFailed
+from safetyops.core.forms import apply_errors, date_arg
+from safetyops.core.timefmt import campus_today
+from safetyops.drills import operations as drills_service
 from safetyops.drills.forms import (
     TYPE_LABELS,
     AmendDrillForm,
@@ -30,12 +35,8 @@ from safetyops.drills.forms import (
     MedicalCallForm,
     type_choices,
 )
+from safetyops.drills.models import DRILL_FIELDS, Drill
 from safetyops.extensions import db
-from safetyops.forms import apply_errors, date_arg
-from safetyops.models import DRILL_FIELDS, Drill, Role
-from safetyops.services import drills as drills_service
-from safetyops.services.errors import NotAllowed, ValidationFailed
-from safetyops.timefmt import campus_today
 
 bp = Blueprint("drills", __name__)
 LOGGERS = (Role.OFFICER, Role.PRINCIPAL, Role.SUPERVISOR, Role.SAFETY_ADMIN)
@@ -274,7 +275,7 @@ def export_csv(code: str):
 @allow(*REVIEWERS)
 def export_print(code: str):
     """The fire inspector's record: every drill of a school year, one block each."""
-    from safetyops.services.qr import html_to_pdf
+    from safetyops.core.pdf import html_to_pdf
 
     campus, year, records = _year_records(code)
     pdf = request.args.get("format") == "pdf"

@@ -1,1 +1,1 @@
-"""Findings from rounds and what was done about them."""
+"""Findings from rounds, what was done about them, and alerts on old ones."""

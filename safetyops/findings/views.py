@@ -7,19 +7,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from safetyops.access import (
+from safetyops.accounts.models import Role
+from safetyops.campuses.models import Checkpoint
+from safetyops.core.access import (
     allow,
     campus_for,
     require_campus_access,
     visible_campus_ids,
     visible_campuses,
 )
+from safetyops.core.errors import ValidationFailed
+from safetyops.core.forms import date_arg
 from safetyops.extensions import db
-from safetyops.forms import date_arg
-from safetyops.models import Checkpoint, Finding, FindingStatus, Role
+from safetyops.findings import operations as findings_service
+from safetyops.findings.models import Finding, FindingStatus
 from safetyops.rounds.forms import FINDING_KIND_CHOICES, ResolveForm
-from safetyops.services import findings as findings_service
-from safetyops.services.errors import ValidationFailed
 
 bp = Blueprint("findings", __name__)
 HANDLERS = (Role.SUPERVISOR, Role.SAFETY_ADMIN, Role.PRINCIPAL)

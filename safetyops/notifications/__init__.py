@@ -1,1 +1,1 @@
-"""The notification centre, email preferences, planned drills and calendar feeds."""
+"""The notification centre, email preferences and email delivery."""

@@ -1,1 +1,1 @@
-"""Weekly reports (page, print, PDF) and streaming CSV exports."""
+"""The weekly report (page, print, PDF, snapshots) and streaming CSV exports."""

@@ -15,12 +15,14 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from safetyops.access import allow, json_error, visible_campus_ids, visible_campuses
-from safetyops.domain import weekly
+from safetyops.accounts.models import Role
+from safetyops.core.access import allow, json_error, visible_campus_ids, visible_campuses
+from safetyops.core.db import utcnow
 from safetyops.drills.forms import TYPE_LABELS
 from safetyops.extensions import db
-from safetyops.models import Role, utcnow
-from safetyops.services import exports, reports
+from safetyops.reports import domain as weekly
+from safetyops.reports import exports
+from safetyops.reports import queries as reports
 
 bp = Blueprint("reports", __name__)
 # The words repeated in every campus section, translated once per page, not 200 times.
@@ -109,7 +111,7 @@ def weekly_report():
     )
     if not pdf:
         return html
-    from safetyops.services.qr import html_to_pdf
+    from safetyops.core.pdf import html_to_pdf
 
     body = html_to_pdf(html, request.url_root, current_app.static_folder)
     name = f"safety-report-{label}{'-' + campus_code if campus_code else ''}.pdf"

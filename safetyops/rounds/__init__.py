@@ -1,1 +1,1 @@
-"""Patrol rounds on tablets: plans, walking a round, findings, missed rounds, QR sheets."""
+"""Patrol rounds on tablets: plans, walking a round, missed rounds, photos, API."""

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from safetyops.forms import CheckboxesField, choices
+from safetyops.core.forms import CheckboxesField, choices
 
 ROUND_KIND_CHOICES = choices(
     [

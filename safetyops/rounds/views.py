@@ -21,11 +21,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from safetyops.access import allow, campus_for, require_campus_access, visible_campus_ids
-from safetyops.domain.rounds import format_windows
+from safetyops.accounts.models import Role
+from safetyops.campuses.models import Checkpoint
+from safetyops.core.access import allow, campus_for, require_campus_access, visible_campus_ids
+from safetyops.core.db import utcnow
+from safetyops.core.errors import ValidationFailed
+from safetyops.core.forms import apply_errors, choices, date_arg
 from safetyops.extensions import db
-from safetyops.forms import apply_errors, choices, date_arg
-from safetyops.models import Checkpoint, Role, Round, RoundPlan, RoundResult, utcnow
+from safetyops.rounds import operations as rounds_service
+from safetyops.rounds import photos
+from safetyops.rounds.domain import format_windows
 from safetyops.rounds.forms import (
     ACTION_CHOICES,
     FINDING_KIND_CHOICES,
@@ -34,9 +39,7 @@ from safetyops.rounds.forms import (
     PlanForm,
     StartRoundForm,
 )
-from safetyops.services import photos
-from safetyops.services import rounds as rounds_service
-from safetyops.services.errors import ValidationFailed
+from safetyops.rounds.models import Round, RoundPlan, RoundResult
 
 bp = Blueprint("rounds", __name__)
 WALKERS = (Role.OFFICER, Role.SUPERVISOR, Role.SAFETY_ADMIN)
@@ -57,7 +60,7 @@ def start():
     plan = db.session.get(RoundPlan, request.form.get("plan_id", type=int) or 0)
     if plan is None or not plan.active:
         flash(_("That round plan no longer exists."), "error")
-        return redirect(url_for("main.home"))
+        return redirect(url_for("home.index"))
     require_campus_access(current_user, plan.campus_id)
     client_id = form.client_id.data or None
     try:
@@ -142,7 +145,7 @@ def complete(round_id: int):
         flash(exc.errors["reason"], "error")
         return redirect(url_for("rounds.walk", round_id=round_id) + "#finish")
     flash(_("Round finished. Thank you."), "success")
-    return redirect(url_for("main.home"))
+    return redirect(url_for("home.index"))
 
 
 @bp.route("/rounds/<int:round_id>/amend", methods=["POST"])
@@ -249,7 +252,7 @@ def plan_new(code: str):
             flash(_("Round plan saved."), "success")
             return redirect(url_for("rounds.plans", code=campus.code))
     return render_template(
-        "admin/form.html",
+        "form_page.html",
         form=form,
         title=_("New round plan at %(name)s", name=campus.name),
         cancel_url=url_for("rounds.plans", code=campus.code),
@@ -271,7 +274,7 @@ def plan_edit(plan_id: int):
             flash(_("Round plan saved."), "success")
             return redirect(url_for("rounds.plans", code=plan.campus.code))
     return render_template(
-        "admin/form.html",
+        "form_page.html",
         form=form,
         title=_("Edit %(name)s", name=plan.name),
         cancel_url=url_for("rounds.plans", code=plan.campus.code),
@@ -316,7 +319,8 @@ def missed():
 @bp.route("/campuses/<code>/qr")
 @allow(*REVIEWERS)
 def qr_sheet(code: str):
-    from safetyops.services.qr import html_to_pdf, qr_svg
+    from safetyops.campuses.qr import qr_svg
+    from safetyops.core.pdf import html_to_pdf
 
     campus = campus_for(current_user, code)
     labels = [

@@ -1,0 +1,1 @@
+"""Staff accounts: signing in and out, passwords, API tokens, user administration."""

@@ -1,0 +1,214 @@
+"""Staff accounts: creating and changing users, signing in with lockout, passwords."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from safetyops.accounts.models import Employer, Role, User
+from safetyops.accounts.passwords import dummy_verify, hash_password, needs_rehash, verify_password
+from safetyops.audit import operations as audit
+from safetyops.campuses.models import Campus
+from safetyops.config import DEMO_PASSWORD
+from safetyops.core.db import utcnow
+from safetyops.core.errors import ValidationFailed
+from safetyops.extensions import db
+
+AUDITED_FIELDS = ["email", "name", "role", "employer_id", "active", "campus_codes"]
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(32)
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise ValidationFailed({field: _("Use at least %(n)d characters.", n=minimum)})
+    if current_app.config.get("ENV_NAME") == "production" and password == DEMO_PASSWORD:
+        raise ValidationFailed({field: _("The demo password cannot be used in production.")})
+
+
+def _user_snapshot(user: User) -> dict:
+    snap = audit.snapshot(user, ["email", "name", "role", "employer_id", "active"])
+    snap["campus_codes"] = sorted(c.code for c in user.campuses)
+    return snap
+
+
+def _validate(email: str, role: str, exclude_id: int | None = None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if role not in {r.value for r in Role}:
+        errors["role"] = _("Unknown role.")
+    existing = find_user_by_email(email)
+    if existing is not None and existing.id != exclude_id:
+        errors["email"] = _("A user with this email already exists.")
+    return errors
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    employer: Employer | None = None,
+    campuses: list[Campus] | None = None,
+    commit: bool = True,
+) -> User:
+    errors = _validate(email, role)
+    try:
+        check_password_strength(password)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        email=email.strip().lower(),
+        name=name.strip(),
+        role=role,
+        employer=employer,
+        password_hash=hash_password(password),
+        session_token=new_session_token(),
+        campuses=list(campuses or []),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("create", "user", user.id, audit.diff({}, _user_snapshot(user)))
+    if commit:
+        db.session.commit()
+    return user
+
+
+def update_user(
+    user: User,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    employer: Employer | None,
+    campuses: list[Campus],
+) -> User:
+    errors = _validate(email, role, exclude_id=user.id)
+    if errors:
+        raise ValidationFailed(errors)
+    before = _user_snapshot(user)
+    user.email = email.strip().lower()
+    user.name = name.strip()
+    user.role = role
+    user.employer = employer
+    user.campuses = list(campuses)
+    changes = audit.diff(before, _user_snapshot(user))
+    if changes:
+        if "role" in changes:
+            user.session_token = new_session_token()  # a new role starts a new session
+        audit.record("update", "user", user.id, changes)
+    db.session.commit()
+    return user
+
+
+def set_active(user: User, active: bool) -> None:
+    if user.active == active:
+        return
+    user.active = active
+    user.session_token = new_session_token()
+    if not active:
+        for token in user.tokens:
+            token.revoked_at = token.revoked_at or utcnow()
+    audit.record(
+        "reactivate" if active else "deactivate", "user", user.id, {"active": [not active, active]}
+    )
+    db.session.commit()
+
+
+def set_password(user: User, new_password: str) -> None:
+    check_password_strength(new_password, "new_password")
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    user.session_token = new_session_token()
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record("password_change", "user", user.id)
+    db.session.commit()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise ValidationFailed({"current_password": _("This is not your current password.")})
+    if current_password == new_password:
+        raise ValidationFailed({"new_password": _("Choose a password you have not used here.")})
+    set_password(user, new_password)
+
+
+@dataclass
+class SignInResult:
+    user: User | None
+    error: str | None = None
+
+
+def authenticate(email: str, password: str, now: datetime | None = None) -> SignInResult:
+    """Check a sign-in; count failures and lock the account for a while after too many."""
+    now = now or utcnow()
+    cfg = current_app.config
+    wrong = _("Email or password is not right.")
+    user = find_user_by_email(email)
+    if user is None:
+        dummy_verify(password)
+        return SignInResult(None, wrong)
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        return SignInResult(
+            None,
+            _("Too many failed attempts. Try again in %(n)d minutes.", n=minutes),
+        )
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+            audit.record("lockout", "user", user.id, actor_id=user.id)
+        db.session.commit()
+        return SignInResult(None, wrong)
+    if not user.active:
+        return SignInResult(None, _("This account is deactivated. Ask your safety department."))
+    if cfg.get("ENV_NAME") == "production" and password == DEMO_PASSWORD:
+        return SignInResult(None, _("The demo password is refused in production."))
+    user.failed_logins = 0
+    user.locked_until = None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    db.session.commit()
+    return SignInResult(user)
+
+
+def load_user_by_session_token(token: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.session_token == token))
+    if user is None or not user.active:
+        return None
+    return user
+
+
+def get_or_create_employer(name: str, kind: str) -> Employer:
+    employer = db.session.scalar(select(Employer).where(Employer.name == name))
+    if employer is None:
+        employer = Employer(name=name, kind=kind)
+        db.session.add(employer)
+        db.session.flush()
+        audit.record(
+            "create", "employer", employer.id, {"name": [None, name], "kind": [None, kind]}
+        )
+    return employer
+
+
+def users_with_demo_password() -> list[User]:
+    """Active users whose password is still the demo one (refused in production)."""
+    users = db.session.scalars(select(User).where(User.active.is_(True))).all()
+    return [u for u in users if verify_password(u.password_hash, DEMO_PASSWORD)]

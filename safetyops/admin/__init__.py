@@ -1,1 +1,0 @@
-"""Safety-department administration: campuses, checkpoints, users."""

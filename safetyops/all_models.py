@@ -1,0 +1,31 @@
+"""Every area's models, imported together so SQLAlchemy can resolve relationships between
+areas and Alembic sees the whole schema. Code imports a model from its own area; only the
+app factory, migrations and tests import this module."""
+
+from safetyops.accounts import models as accounts
+from safetyops.audit import models as audit
+from safetyops.calendar import models as calendar
+from safetyops.campuses import models as campuses
+from safetyops.compliance import models as compliance
+from safetyops.drills import models as drills
+from safetyops.findings import models as findings
+from safetyops.notifications import models as notifications
+from safetyops.planning import models as planning
+from safetyops.reports import models as reports
+from safetyops.rounds import models as rounds
+from safetyops.scheduler import models as scheduler
+
+AREAS = (
+    accounts,
+    audit,
+    calendar,
+    campuses,
+    compliance,
+    drills,
+    findings,
+    notifications,
+    planning,
+    reports,
+    rounds,
+    scheduler,
+)

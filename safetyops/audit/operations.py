@@ -1,0 +1,78 @@
+"""Recording audit events. Services call ``record``; the request or CLI sets who and how."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, has_app_context
+
+from safetyops.audit.models import AuditEvent
+from safetyops.extensions import db
+
+
+def set_context(actor_id: int | None, interface: str) -> None:
+    """Called once per request (web/api) or CLI command (cli)."""
+    g.audit_actor_id = actor_id
+    g.audit_interface = interface
+
+
+def snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """``{field: [old, new]}`` for fields that changed."""
+    return {
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
+    }
+
+
+def record(
+    action: str,
+    entity_type: str,
+    entity_id: Any,
+    changes: dict[str, Any] | None = None,
+    campus_id: int | None = None,
+    actor_id: int | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session; the calling service commits it with its change."""
+    ctx = g if has_app_context() else None
+    event = AuditEvent(
+        actor_id=actor_id if actor_id is not None else getattr(ctx, "audit_actor_id", None),
+        interface=getattr(ctx, "audit_interface", "system"),
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        campus_id=campus_id,
+        changes=changes or {},
+    )
+    db.session.add(event)
+    return event
+
+
+def record_active_change(obj: Any, active: bool, entity_type: str, campus_id: int | None) -> bool:
+    """Set ``obj.active`` and audit it as (re)activation. False if nothing changed.
+
+    The caller commits, so the change and its audit event land together.
+    """
+    if obj.active == active:
+        return False
+    obj.active = active
+    record(
+        "reactivate" if active else "deactivate",
+        entity_type,
+        obj.id,
+        {"active": [not active, active]},
+        campus_id=campus_id,
+    )
+    return True
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple | set):
+        return sorted(_plain(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

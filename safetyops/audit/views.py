@@ -1,0 +1,22 @@
+"""The audit trail page: who did what, when, through which interface."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import select
+
+from safetyops.audit.models import AuditEvent
+from safetyops.core.access import admin_only
+from safetyops.extensions import db
+
+bp = Blueprint("audit", __name__)
+
+
+@bp.route("/admin/audit")
+@admin_only
+def index():
+    page = max(1, request.args.get("page", 1, type=int))
+    events = db.paginate(
+        select(AuditEvent).order_by(AuditEvent.id.desc()), page=page, per_page=50, error_out=False
+    )
+    return render_template("audit/index.html", events=events)

@@ -1,0 +1,1 @@
+"""The school calendar: terms, closed days and school weekdays."""

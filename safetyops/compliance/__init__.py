@@ -1,0 +1,1 @@
+"""Drill requirements: rule packs, the compliance engine, reminders and the compliance pages."""

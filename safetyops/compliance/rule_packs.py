@@ -1,0 +1,253 @@
+"""Rule packs: TOML files that say which drills a campus must hold, parsed and validated.
+
+Every problem is reported at once, each naming the rule and the field, so a safety admin
+can fix a file in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+
+from safetyops.compliance.engine import PERIODS, Rule
+from safetyops.drills.domain import CANONICAL
+
+PACK_FIELDS = {"id", "name", "source", "description", "drill_types", "reminder_lead_days"}
+RULE_FIELDS = {
+    "id",
+    "drill",
+    "also_counts",
+    "count",
+    "period",
+    "within_days",
+    "not_before_day",
+    "deadline",
+    "day_basis",
+    "first_day_is",
+    "roll_forward",
+    "min_school_days",
+    "real_events_count",
+    "description",
+}
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class RulePackError(ValueError):
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class RulePack:
+    id: str
+    name: str
+    rules: tuple[Rule, ...]
+    source: str = ""
+    description: str = ""
+    drill_types: tuple[str, ...] = ()
+    # Days before a deadline that reminders go out; None: the district's setting.
+    reminder_lead_days: tuple[int, ...] | None = None
+
+
+def parse_pack(text: str) -> RulePack:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulePackError([f"not valid TOML: {exc}"]) from None
+    errors: list[str] = []
+    for key in data:
+        if key not in {"pack", "rules"}:
+            errors.append(f"unknown table [{key}]")
+    pack = data.get("pack")
+    if not isinstance(pack, dict):
+        raise RulePackError([*errors, "missing [pack] table with id and name"])
+    for key in pack:
+        if key not in PACK_FIELDS:
+            errors.append(f"[pack]: unknown field {key!r}")
+    pack_id = pack.get("id")
+    if not isinstance(pack_id, str) or not ID_PATTERN.match(pack_id):
+        errors.append("[pack]: id must be lower-case letters, digits, '-' or '_'")
+        pack_id = "?"
+    name = pack.get("name")
+    if not isinstance(name, str) or not name.strip():
+        errors.append("[pack]: name is required")
+    extra_types = pack.get("drill_types", [])
+    if not isinstance(extra_types, list) or not all(
+        isinstance(t, str) and ID_PATTERN.match(t) for t in extra_types
+    ):
+        errors.append("[pack]: drill_types must be a list of lower-case type names")
+        extra_types = []
+    known_types = set(CANONICAL) | set(extra_types)
+    lead_days = pack.get("reminder_lead_days")
+    if lead_days is not None and (
+        not isinstance(lead_days, list)
+        or not lead_days
+        or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 365 for d in lead_days
+        )
+    ):
+        errors.append("[pack]: reminder_lead_days must be a list of whole days, 0 to 365")
+        lead_days = None
+
+    raw_rules = data.get("rules", [])
+    if not isinstance(raw_rules, list) or not raw_rules:
+        errors.append("a pack needs at least one [[rules]] entry")
+        raw_rules = []
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(raw_rules, start=1):
+        rule = _parse_rule(raw, number, pack_id, known_types, errors)
+        if rule is None:
+            continue
+        if rule.id in seen:
+            errors.append(f"rule {rule.id!r}: id used twice")
+        seen.add(rule.id)
+        rules.append(rule)
+    if errors:
+        raise RulePackError(errors)
+    return RulePack(
+        id=pack_id,
+        name=name.strip(),
+        rules=tuple(rules),
+        source=str(pack.get("source", "")),
+        description=str(pack.get("description", "")),
+        drill_types=tuple(extra_types),
+        reminder_lead_days=tuple(sorted(set(lead_days), reverse=True)) if lead_days else None,
+    )
+
+
+def _parse_rule(
+    raw: dict, number: int, pack_id: str, known_types: set[str], errors: list[str]
+) -> Rule | None:
+    rule_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    where = f"rule {rule_id!r}" if rule_id else f"rule #{number}"
+    before = len(errors)
+
+    def fail(message: str) -> None:
+        errors.append(f"{where}: {message}")
+
+    for key in raw:
+        if key not in RULE_FIELDS:
+            fail(f"unknown field {key!r}")
+    if rule_id is None or not ID_PATTERN.match(rule_id):
+        fail("id is required: lower-case letters, digits, '-' or '_'")
+    drill = raw.get("drill")
+    if drill not in known_types:
+        fail(f"drill {drill!r} is not a known type ({', '.join(sorted(known_types))})")
+    also = raw.get("also_counts", [])
+    if not isinstance(also, list) or any(t not in known_types for t in also):
+        fail(f"also_counts must list known types, got {also!r}")
+        also = []
+
+    def integer(key: str, default: int | None, minimum: int) -> int | None:
+        value = raw.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            fail(f"{key} must be a whole number >= {minimum}, got {value!r}")
+            return default
+        return value
+
+    def boolean(key: str) -> bool:
+        value = raw.get(key, False)
+        if not isinstance(value, bool):
+            fail(f"{key} must be true or false, got {value!r}")
+            return False
+        return value
+
+    count = integer("count", 1, 1)
+    within_days = integer("within_days", None, 1)
+    not_before_day = integer("not_before_day", None, 0)
+    min_school_days = integer("min_school_days", 0, 0)
+    period = raw.get("period", "term")
+    if period not in PERIODS:
+        fail(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
+    day_basis = raw.get("day_basis", "calendar")
+    if day_basis not in ("calendar", "school"):
+        fail(f"day_basis must be 'calendar' or 'school', got {day_basis!r}")
+    first_day_is = raw.get("first_day_is", 1)
+    if first_day_is not in (0, 1) or isinstance(first_day_is, bool):
+        fail(f"first_day_is must be 0 or 1, got {first_day_is!r}")
+    deadline = None
+    if "deadline" in raw:
+        deadline = _month_day(raw["deadline"])
+        if deadline is None:
+            fail(f"deadline must be MM-DD, got {raw['deadline']!r}")
+    if within_days is not None and not_before_day is not None and not_before_day > within_days:
+        fail("not_before_day is after within_days: the window would never open")
+    if min_school_days and period != "month":
+        fail("min_school_days only applies to month rules")
+    roll_forward = boolean("roll_forward")
+    real_events_count = boolean("real_events_count")
+    if len(errors) > before:
+        return None
+    return Rule(
+        id=rule_id,
+        drill=drill,
+        period=period,
+        count=count,
+        also_counts=tuple(also),
+        within_days=within_days,
+        not_before_day=not_before_day,
+        deadline=deadline,
+        day_basis=day_basis,
+        first_day_is=first_day_is,
+        roll_forward=roll_forward,
+        min_school_days=min_school_days or 0,
+        real_events_count=real_events_count,
+        pack=pack_id,
+        description=str(raw.get("description", "")),
+    )
+
+
+def _month_day(value: object) -> tuple[int, int] | None:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{2}-\d{2}", value):
+        return None
+    month, day = int(value[:2]), int(value[3:])
+    limits = {2: 29, 4: 30, 6: 30, 9: 30, 11: 30}
+    if not 1 <= month <= 12 or not 1 <= day <= limits.get(month, 31):
+        return None
+    return month, day
+
+
+def rule_to_dict(rule: Rule) -> dict:
+    """The JSON form stored with a loaded pack (and read back by ``rule_from_dict``)."""
+    return {
+        "id": rule.id,
+        "drill": rule.drill,
+        "period": rule.period,
+        "count": rule.count,
+        "also_counts": list(rule.also_counts),
+        "within_days": rule.within_days,
+        "not_before_day": rule.not_before_day,
+        "deadline": f"{rule.deadline[0]:02d}-{rule.deadline[1]:02d}" if rule.deadline else None,
+        "day_basis": rule.day_basis,
+        "first_day_is": rule.first_day_is,
+        "roll_forward": rule.roll_forward,
+        "min_school_days": rule.min_school_days,
+        "real_events_count": rule.real_events_count,
+        "description": rule.description,
+    }
+
+
+def rule_from_dict(data: dict, pack_id: str) -> Rule:
+    deadline = _month_day(data["deadline"]) if data.get("deadline") else None
+    return Rule(
+        id=data["id"],
+        drill=data["drill"],
+        period=data["period"],
+        count=data["count"],
+        also_counts=tuple(data.get("also_counts", ())),
+        within_days=data.get("within_days"),
+        not_before_day=data.get("not_before_day"),
+        deadline=deadline,
+        day_basis=data.get("day_basis", "calendar"),
+        first_day_is=data.get("first_day_is", 1),
+        roll_forward=data.get("roll_forward", False),
+        min_school_days=data.get("min_school_days", 0),
+        real_events_count=data.get("real_events_count", False),
+        pack=pack_id,
+        description=data.get("description", ""),
+    )

@@ -1,0 +1,99 @@
+"""Validating CSV files as a whole: every bad row reported with its line number.
+
+Pure functions over text; the services decide what to write once a file is clean.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class ParsedFile:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_csv(
+    text: str, required: Iterable[str], optional: Iterable[str] = ()
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """Rows with their file line numbers, after checking the header."""
+    required, optional = list(required), list(optional)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in required and c not in optional]
+    errors = []
+    if not header:
+        return [], [RowError(1, "the file is empty; expected a header row")]
+    if missing:
+        errors.append(RowError(1, f"missing column(s): {', '.join(missing)}"))
+    if unknown:
+        errors.append(RowError(1, f"unknown column(s): {', '.join(unknown)}"))
+    if errors:
+        return [], errors
+    reader.fieldnames = header
+    rows = []
+    for record in reader:
+        line = reader.line_num
+        if None in record:
+            errors.append(RowError(line, "more values than columns"))
+            continue
+        values = {k: (v or "").strip() for k, v in record.items()}
+        if not any(values.values()):
+            continue  # blank line
+        rows.append((line, values))
+    if not rows and not errors:
+        errors.append(RowError(1, "the file has a header but no rows"))
+    return rows, errors
+
+
+def check_unique(
+    rows: list[tuple[int, dict]], key: Callable[[dict], Any], label: str
+) -> list[RowError]:
+    seen: dict[Any, int] = {}
+    errors = []
+    for line, values in rows:
+        k = key(values)
+        if k in seen:
+            errors.append(RowError(line, f"{label} repeats line {seen[k]}"))
+        else:
+            seen[k] = line
+    return errors
+
+
+def iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

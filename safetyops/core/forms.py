@@ -1,0 +1,45 @@
+"""Form helpers shared by the areas."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectMultipleField, widgets
+
+from safetyops.core.errors import ValidationFailed
+
+
+def apply_errors(form: FlaskForm, exc: ValidationFailed) -> None:
+    """Show a service's field errors next to the fields (or at the top if none matches)."""
+    for name, message in exc.errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as big checkboxes (touch friendly) instead of a list box."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def date_arg(name: str, default: date | None = None) -> date | None:
+    """An ISO date from the query string; ``default`` when absent or malformed."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return default
+
+
+class ButtonForm(FlaskForm):
+    """A form with only the CSRF token, for POST buttons (deactivate, sign out)."""

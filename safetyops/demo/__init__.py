@@ -1,0 +1,1 @@
+"""The demo district (Aspen Valley Public Schools), loaded only into an empty database."""

@@ -1,0 +1,389 @@
+"""Drill records and real SRP events, sign-off, amendments, medical calls, CSV import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from safetyops.accounts.models import Role, User
+from safetyops.audit import operations as audit
+from safetyops.campuses.models import Campus
+from safetyops.compliance.engine import DrillFact
+from safetyops.compliance.operations import extra_drill_types
+from safetyops.core.csv import ImportReport
+from safetyops.core.db import utcnow
+from safetyops.core.errors import NotAllowed, ValidationFailed
+from safetyops.drills.csv import parse_drills
+from safetyops.drills.domain import CANONICAL, SHELTER_HAZARDS, canonical_type
+from safetyops.drills.models import DRILL_FIELDS, Drill, DrillAmendment, MedicalCall
+from safetyops.extensions import db
+
+PROBLEM_CHOICES = (
+    "alarm_not_heard",
+    "door_would_not_lock",
+    "room_not_secured",
+    "slow_to_respond",
+    "blocked_exit",
+    "accountability_gap",
+    "communication_failure",
+    "other",
+)
+OBSERVER_CHOICES = ("fire", "police", "district", "other")
+MEDICAL_ACTIONS = ("first_aid", "aed", "cpr", "called_911", "escorted_ems")
+TEXT_MAX = 4000
+
+
+def drill_types() -> tuple[str, ...]:
+    return CANONICAL + tuple(t for t in extra_drill_types() if t not in CANONICAL)
+
+
+def type_of(name: str) -> str | None:
+    return canonical_type(name, extra_drill_types())
+
+
+def local_date(campus: Campus, moment: datetime) -> date:
+    return moment.astimezone(ZoneInfo(campus.timezone)).date()
+
+
+def to_utc(campus: Campus, local: datetime) -> datetime:
+    """A naive campus-local date-time as aware UTC."""
+    return local.replace(tzinfo=ZoneInfo(campus.timezone)).astimezone(UTC)
+
+
+def _clean(campus: Campus, data: dict[str, Any]) -> dict[str, Any]:
+    """Validated drill fields from a form or API body; raises ValidationFailed."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    drill_type = type_of(str(data.get("drill_type") or ""))
+    if drill_type is None:
+        errors["drill_type"] = _("Choose the SRP action practised.")
+    values["drill_type"] = drill_type
+    hazard = (data.get("hazard") or "").strip().lower()
+    if hazard and hazard not in SHELTER_HAZARDS:
+        errors["hazard"] = _("Choose a hazard from the list.")
+    values["hazard"] = hazard if drill_type == "shelter" else ""
+    started, ended = data.get("started_at"), data.get("ended_at")
+    if not isinstance(started, datetime) or started.tzinfo is None:
+        errors["started_at"] = _("Enter when it started.")
+    elif started > utcnow() + timedelta(hours=1):
+        errors["started_at"] = _("That is in the future.")
+    if ended is not None and (not isinstance(ended, datetime) or ended.tzinfo is None):
+        errors["ended_at"] = _("Enter when it ended.")
+    elif ended is not None and isinstance(started, datetime) and ended < started:
+        errors["ended_at"] = _("It cannot end before it started.")
+    values["started_at"], values["ended_at"] = started, ended
+    for name in ("staff_participating", "occupants", "time_to_complete_seconds"):
+        value = data.get(name)
+        if value in ("", None):
+            values[name] = None
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors[name] = _("Enter a whole number, 0 or more.")
+        else:
+            values[name] = value
+    for name, limit in (
+        ("evacuation_location", 200),
+        ("conducted_by", 160),
+        ("notification_method", 120),
+        ("weather", 120),
+        ("special_conditions", TEXT_MAX),
+        ("problems_notes", TEXT_MAX),
+        ("debrief_notes", TEXT_MAX),
+    ):
+        text = (data.get(name) or "").strip()
+        if len(text) > limit:
+            errors[name] = _("At most %(n)d characters.", n=limit)
+        values[name] = text
+    values["real_event"] = bool(data.get("real_event"))
+    values["announced"] = bool(data.get("announced", True))
+    problems = list(data.get("problems") or [])
+    if any(p not in PROBLEM_CHOICES for p in problems):
+        errors["problems"] = _("Unknown problem in the checklist.")
+    values["problems"] = sorted(set(problems))
+    observers = list(data.get("observers") or [])
+    if any(o not in OBSERVER_CHOICES for o in observers):
+        errors["observers"] = _("Unknown observer.")
+    values["observers"] = sorted(set(observers))
+    follow_ups = []
+    for item in data.get("follow_ups") or []:
+        action = (item.get("action") or "").strip()
+        if not action:
+            continue
+        due = item.get("due")
+        if due and not isinstance(due, date):
+            errors["follow_ups"] = _("Follow-up due dates must be dates.")
+        follow_ups.append(
+            {
+                "action": action[:500],
+                "owner": (item.get("owner") or "").strip()[:160],
+                "due": due.isoformat() if isinstance(due, date) else None,
+            }
+        )
+    values["follow_ups"] = follow_ups
+    if errors:
+        raise ValidationFailed(errors)
+    values["local_date"] = local_date(campus, started)
+    return values
+
+
+def log_drill(
+    campus: Campus, data: dict[str, Any], user: User | None, client_id: str, source: str = "web"
+) -> tuple[Drill, bool]:
+    """Store a drill record once per ``client_id``. Returns (drill, created)."""
+    client_id = (client_id or "").strip()[:64]
+    if not client_id:
+        raise ValidationFailed({"client_id": _("Missing submission id; reload the form.")})
+    existing = db.session.scalar(select(Drill).where(Drill.client_id == client_id))
+    if existing is not None:
+        return _same_campus(existing, campus), False
+    values = _clean(campus, data)
+    drill = Drill(
+        campus_id=campus.id,
+        client_id=client_id,
+        source=source,
+        logged_by_id=user.id if user else None,
+        **values,
+    )
+    db.session.add(drill)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()  # the same submission arrived concurrently; the first stands
+        existing = db.session.scalar(select(Drill).where(Drill.client_id == client_id))
+        if existing is None:
+            raise
+        return _same_campus(existing, campus), False
+    audit.record("create", "drill", drill.id, audit.diff({}, _snapshot(drill)), campus_id=campus.id)
+    db.session.commit()
+    return drill, True
+
+
+def _same_campus(drill: Drill, campus: Campus) -> Drill:
+    if drill.campus_id != campus.id:
+        raise ValidationFailed({"client_id": _("That submission id belongs to another record.")})
+    return drill
+
+
+def _snapshot(drill: Drill) -> dict[str, Any]:
+    snap = audit.snapshot(drill, [f for f in DRILL_FIELDS if f not in ("problems", "observers")])
+    snap["problems"], snap["observers"] = list(drill.problems), list(drill.observers)
+    snap["follow_ups"] = list(drill.follow_ups)
+    return snap
+
+
+def can_sign_off(user: User, drill: Drill) -> bool:
+    """The safety department, or a principal of the drill's campus."""
+    if user.role in (Role.SUPERVISOR, Role.SAFETY_ADMIN):
+        return True
+    return user.role == Role.PRINCIPAL and (
+        drill.campus.principal_id == user.id or drill.campus_id in {c.id for c in user.campuses}
+    )
+
+
+def sign_off(drill: Drill, user: User) -> Drill:
+    if drill.is_signed_off:
+        return drill
+    if not can_sign_off(user, drill):
+        raise NotAllowed(_("Only the campus principal or the safety department signs off."))
+    drill.signed_off_by_id = user.id
+    drill.signed_off_at = utcnow()
+    audit.record(
+        "sign_off",
+        "drill",
+        drill.id,
+        {"signed_off_at": [None, drill.signed_off_at.isoformat()]},
+        campus_id=drill.campus_id,
+    )
+    db.session.commit()
+    return drill
+
+
+def update_drill(drill: Drill, data: dict[str, Any], user: User, reason: str = "") -> Drill:
+    """Edit a draft record; a signed-off record only changes through an amendment."""
+    values = _clean(drill.campus, data)
+    before = _snapshot(drill)
+    reason = (reason or "").strip()
+    if drill.is_signed_off and not reason:
+        raise ValidationFailed(
+            {"reason": _("A signed-off record is corrected by an amendment with a reason.")}
+        )
+    for key, value in values.items():
+        setattr(drill, key, value)
+    changes = audit.diff(before, _snapshot(drill))
+    if not changes:
+        db.session.rollback()
+        return drill
+    if drill.is_signed_off:
+        db.session.add(
+            DrillAmendment(drill=drill, author_id=user.id, reason=reason, changes=changes)
+        )
+        audit.record(
+            "amend",
+            "drill",
+            drill.id,
+            {"reason": [None, reason], **changes},
+            campus_id=drill.campus_id,
+        )
+    else:
+        audit.record("update", "drill", drill.id, changes, campus_id=drill.campus_id)
+    db.session.commit()
+    return drill
+
+
+# ---- medical calls -------------------------------------------------------------------
+
+
+def record_medical_call(
+    campus: Campus, data: dict[str, Any], user: User, client_id: str
+) -> tuple[MedicalCall, bool]:
+    client_id = (client_id or "").strip()[:64]
+    if not client_id:
+        raise ValidationFailed({"client_id": _("Missing submission id; reload the form.")})
+    existing = db.session.scalar(select(MedicalCall).where(MedicalCall.client_id == client_id))
+    if existing is not None:
+        return existing, False
+    errors = {}
+    called = data.get("called_at")
+    if not isinstance(called, datetime) or called.tzinfo is None:
+        errors["called_at"] = _("Enter when the call came.")
+    location = (data.get("location") or "").strip()
+    if not location:
+        errors["location"] = _("Where on campus? (a place, not a person)")
+    actions = sorted(set(data.get("actions") or []))
+    if any(a not in MEDICAL_ACTIONS for a in actions):
+        errors["actions"] = _("Unknown action.")
+    ems = data.get("ems_arrived_at")
+    if ems is not None and isinstance(called, datetime) and ems < called:
+        errors["ems_arrived_at"] = _("EMS cannot arrive before the call.")
+    notes = (data.get("notes") or "").strip()
+    if len(notes) > TEXT_MAX:
+        errors["notes"] = _("At most %(n)d characters.", n=TEXT_MAX)
+    if errors:
+        raise ValidationFailed(errors)
+    call = MedicalCall(
+        campus_id=campus.id,
+        client_id=client_id,
+        called_at=called,
+        location=location[:200],
+        actions=actions,
+        ems_arrived_at=ems,
+        notes=notes,
+        officer_id=user.id,
+    )
+    db.session.add(call)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return db.session.scalar(
+            select(MedicalCall).where(MedicalCall.client_id == client_id)
+        ), False
+    audit.record(
+        "create",
+        "medical_call",
+        call.id,
+        {"location": [None, call.location], "actions": [None, actions]},
+        campus_id=campus.id,
+    )
+    db.session.commit()
+    return call, True
+
+
+# ---- import, queries -------------------------------------------------------------------
+
+
+def import_drills(text: str, user: User | None = None) -> ImportReport:
+    """Paper and spreadsheet logs, all or nothing. Re-importing a file adds nothing twice:
+    each row's submission id is derived from (campus, type, start)."""
+    campuses = {c.code: c for c in db.session.scalars(select(Campus))}
+    parsed = parse_drills(text, set(campuses), type_of)
+    if not parsed.ok:
+        return ImportReport(errors=parsed.errors)
+    report = ImportReport()
+    rows = []
+    for row in parsed.rows:
+        campus = campuses[row.pop("campus_code")]
+        started = to_utc(campus, row["started_at"])
+        ended = to_utc(campus, row["ended_at"]) if row["ended_at"] else None
+        client_id = f"import:{campus.code}:{row['drill_type']}:{started:%Y%m%dT%H%M%S}"
+        rows.append((campus, client_id, {**row, "started_at": started, "ended_at": ended}))
+    existing = set(
+        db.session.scalars(select(Drill.client_id).where(Drill.client_id.in_([r[1] for r in rows])))
+    )
+    for campus, client_id, row in rows:
+        if client_id in existing:
+            report.unchanged += 1
+            continue
+        drill = Drill(
+            campus_id=campus.id,
+            client_id=client_id,
+            source="import",
+            logged_by_id=user.id if user else None,
+            local_date=local_date(campus, row["started_at"]),
+            **row,
+        )
+        db.session.add(drill)
+        db.session.flush()
+        audit.record(
+            "import", "drill", drill.id, audit.diff({}, _snapshot(drill)), campus_id=campus.id
+        )
+        report.created += 1
+    db.session.commit()
+    return report
+
+
+def drills_between(
+    campus: Campus, start: date, end: date, with_people: bool = False
+) -> list[Drill]:
+    query = (
+        select(Drill)
+        .where(Drill.campus_id == campus.id, Drill.local_date.between(start, end))
+        .order_by(Drill.started_at)
+    )
+    if with_people:  # exports show who signed off and every amendment
+        query = query.options(
+            selectinload(Drill.signed_off_by),
+            selectinload(Drill.amendments).selectinload(DrillAmendment.author),
+        )
+    return list(db.session.scalars(query))
+
+
+def medical_calls_between(campus: Campus, start: date, end: date) -> list[MedicalCall]:
+    since = to_utc(campus, datetime.combine(start, time.min))
+    until = to_utc(campus, datetime.combine(end + timedelta(days=1), time.min))
+    return list(
+        db.session.scalars(
+            select(MedicalCall)
+            .where(
+                MedicalCall.campus_id == campus.id,
+                MedicalCall.called_at >= since,
+                MedicalCall.called_at < until,
+            )
+            .options(selectinload(MedicalCall.officer))
+            .order_by(MedicalCall.called_at)
+        )
+    )
+
+
+def facts_for(campus_ids: Iterable[int], start: date, end: date) -> dict[int, list[DrillFact]]:
+    """What the compliance engine needs of every drill of these campuses, in one query."""
+    ids = list(campus_ids)
+    out: dict[int, list[DrillFact]] = {i: [] for i in ids}
+    rows = db.session.execute(
+        select(
+            Drill.id, Drill.campus_id, Drill.drill_type, Drill.local_date, Drill.real_event
+        ).where(Drill.campus_id.in_(ids), Drill.local_date.between(start, end))
+    )
+    for drill_id, campus_id, drill_type, day, real in rows:
+        out[campus_id].append(DrillFact(drill_id, drill_type, day, real))
+    return out
+
+
+def school_year_bounds(start_year: int) -> tuple[date, date]:
+    return date(start_year, 7, 1), date(start_year + 1, 6, 30)

@@ -1,0 +1,107 @@
+"""Findings from rounds: lists with filters, acknowledge, resolve, repeat offenders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from safetyops.accounts.models import User
+from safetyops.audit import operations as audit
+from safetyops.core.db import utcnow
+from safetyops.core.errors import ValidationFailed
+from safetyops.extensions import db
+from safetyops.findings.models import Finding, FindingStatus
+
+
+@dataclass
+class FindingFilters:
+    campus_ids: list[int] | None = None  # None: every campus the caller may see
+    kind: str | None = None
+    status: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+def repeat_offender_ids(campus_ids: list[int] | None, now: datetime | None = None) -> set[int]:
+    """Checkpoints with at least the configured number of findings in the configured days."""
+    cfg = current_app.config
+    since = (now or utcnow()) - timedelta(days=cfg["REPEAT_OFFENDER_DAYS"])
+    query = (
+        select(Finding.checkpoint_id)
+        .where(Finding.opened_at >= since)
+        .group_by(Finding.checkpoint_id)
+        .having(func.count() >= cfg["REPEAT_OFFENDER_THRESHOLD"])
+    )
+    if campus_ids is not None:
+        query = query.where(Finding.campus_id.in_(campus_ids))
+    return set(db.session.scalars(query))
+
+
+def list_findings(filters: FindingFilters, limit: int = 200) -> list[Finding]:
+    query = (
+        select(Finding)
+        .options(
+            selectinload(Finding.checkpoint),
+            selectinload(Finding.campus),
+            selectinload(Finding.result),
+        )
+        .order_by(Finding.opened_at.desc())
+        .limit(limit)
+    )
+    if filters.campus_ids is not None:
+        query = query.where(Finding.campus_id.in_(filters.campus_ids))
+    if filters.kind:
+        query = query.where(Finding.kind == filters.kind)
+    if filters.status == "unresolved":
+        query = query.where(Finding.status != FindingStatus.RESOLVED)
+    elif filters.status:
+        query = query.where(Finding.status == filters.status)
+    if filters.start:
+        query = query.where(Finding.opened_at >= datetime.combine(filters.start, time.min, UTC))
+    if filters.end:
+        query = query.where(
+            Finding.opened_at < datetime.combine(filters.end + timedelta(days=1), time.min, UTC)
+        )
+    return list(db.session.scalars(query))
+
+
+def acknowledge(finding: Finding, user: User) -> None:
+    if finding.status != FindingStatus.OPEN:
+        raise ValidationFailed({"status": _("Only open findings can be acknowledged.")})
+    finding.status = FindingStatus.ACKNOWLEDGED
+    finding.acknowledged_at = utcnow()
+    finding.acknowledged_by_id = user.id
+    audit.record(
+        "acknowledge",
+        "finding",
+        finding.id,
+        {"status": ["open", "acknowledged"]},
+        campus_id=finding.campus_id,
+    )
+    db.session.commit()
+
+
+def resolve(finding: Finding, user: User, resolution: str) -> None:
+    resolution = (resolution or "").strip()
+    if finding.status == FindingStatus.RESOLVED:
+        raise ValidationFailed({"resolution": _("This finding is already resolved.")})
+    if not resolution:
+        raise ValidationFailed({"resolution": _("Say how it was resolved.")})
+    before = finding.status
+    finding.status = FindingStatus.RESOLVED
+    finding.resolved_at = utcnow()
+    finding.resolved_by_id = user.id
+    finding.resolution = resolution
+    audit.record(
+        "resolve",
+        "finding",
+        finding.id,
+        {"status": [before, "resolved"], "resolution": [None, resolution]},
+        campus_id=finding.campus_id,
+    )
+    db.session.commit()

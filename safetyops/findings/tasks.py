@@ -1,0 +1,50 @@
+"""Old open findings: one alert each to the principal and supervisors once a finding has been
+open longer than FINDING_ALERT_DAYS (run by the missed-rounds job)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from safetyops.campuses.models import Campus
+from safetyops.extensions import db
+from safetyops.findings.models import Finding, FindingStatus
+from safetyops.notifications import operations as notifications
+from safetyops.notifications.operations import Message
+from safetyops.scheduler.context import link_to
+
+
+def alert(
+    campuses: dict[int, Campus],
+    now: datetime,
+    principals: dict[int, list],
+    supervisors: dict[int, list],
+) -> tuple[int, int]:
+    """Alert on findings open too long; returns (findings found, notifications created)."""
+    created = 0
+    age = timedelta(days=current_app.config["FINDING_ALERT_DAYS"])
+    old = db.session.scalars(
+        select(Finding).where(
+            Finding.status != FindingStatus.RESOLVED,
+            Finding.opened_at < now - age,
+            Finding.campus_id.in_(list(campuses)),
+        )
+    ).all()
+    for finding in old:
+        campus = campuses[finding.campus_id]
+        message = Message(
+            key=f"finding-old:{finding.id}",
+            kind="finding_open",
+            subject=(
+                f"{campus.name}: {finding.kind.replace('_', ' ')} at "
+                f"{finding.checkpoint.name} still {finding.status} after "
+                f"{(now - finding.opened_at).days} days"
+            ),
+            body="Acknowledge or resolve it, with how it was fixed.",
+            link=link_to("findings.checkpoint", checkpoint_id=finding.checkpoint_id),
+            campus_id=campus.id,
+        )
+        created += notifications.notify(principals[campus.id] + supervisors[campus.id], message)
+    return len(old), created

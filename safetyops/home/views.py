@@ -1,0 +1,43 @@
+"""Home: one page, with the sections that matter to the signed-in role."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from safetyops.accounts.models import Role
+from safetyops.compliance import queries as compliance
+from safetyops.core.access import allow, public, visible_campus_ids
+from safetyops.core.timefmt import campus_today
+from safetyops.home import queries as overview
+from safetyops.rounds import operations as rounds
+from safetyops.rounds.forms import StartRoundForm
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@allow()
+def index():
+    role = Role(current_user.role)
+    context = {"role": role, "summaries": overview.campus_summaries(current_user)}
+    if role in (Role.SAFETY_ADMIN, Role.VIEWER):
+        context["district"] = overview.district_counts()
+    if role in (Role.OFFICER, Role.SUPERVISOR):
+        ids = visible_campus_ids(current_user)
+        context["agenda"] = rounds.agenda_for(current_user, None if ids is None else sorted(ids))
+        context["start_form"] = StartRoundForm()
+        context["new_id"] = lambda: str(uuid.uuid4())
+    if role == Role.PRINCIPAL:
+        campuses = [s.campus for s in context["summaries"]]
+        today = campus_today(campuses[0]) if campuses else None
+        context["compliance"] = compliance.for_campuses(campuses, today) if campuses else []
+    return render_template(f"home/home_{role.value}.html", **context)
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    return {"status": "ok"}

@@ -1,1 +1,0 @@
-"""The scheduler process and its job functions."""

@@ -1,1 +1,0 @@
-"""Each role's home page and the navigation."""

@@ -1,0 +1,1 @@
+"""Planned drills and each campus's iCalendar feed."""

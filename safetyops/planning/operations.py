@@ -1,0 +1,164 @@
+"""Planned drills and each campus's private iCalendar feed (RFC 5545, via icalendar)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from icalendar import Calendar, Event
+from sqlalchemy import select
+
+from safetyops.accounts.models import User
+from safetyops.audit import operations as audit
+from safetyops.campuses.models import Campus
+from safetyops.compliance import queries as compliance
+from safetyops.core.db import utcnow
+from safetyops.core.errors import ValidationFailed
+from safetyops.drills.domain import canonical_type
+from safetyops.extensions import db
+from safetyops.planning.models import CalendarFeed, DrillPlan
+
+FEED_PREFIX = "cal_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# ---- planned drills -------------------------------------------------------------------------
+
+
+def plan_drill(campus: Campus, data: dict, user: User) -> DrillPlan:
+    errors = {}
+    drill_type = canonical_type(str(data.get("drill_type") or ""))
+    if drill_type is None:
+        errors["drill_type"] = _("Choose the SRP action.")
+    day = data.get("planned_for")
+    if not isinstance(day, date):
+        errors["planned_for"] = _("Choose the day.")
+    notes = (data.get("notes") or "").strip()
+    if len(notes) > 500:
+        errors["notes"] = _("At most %(n)d characters.", n=500)
+    if errors:
+        raise ValidationFailed(errors)
+    plan = DrillPlan(
+        campus_id=campus.id, drill_type=drill_type, planned_for=day, notes=notes,
+        created_by_id=user.id,
+    )  # fmt: skip
+    db.session.add(plan)
+    db.session.flush()
+    audit.record(
+        "create", "drill_plan", plan.id,
+        {"drill_type": [None, drill_type], "planned_for": [None, day.isoformat()]},
+        campus_id=campus.id,
+    )  # fmt: skip
+    db.session.commit()
+    return plan
+
+
+def cancel_plan(plan: DrillPlan) -> None:
+    if plan.cancelled_at is None:
+        plan.cancelled_at = utcnow()
+        audit.record(
+            "cancel", "drill_plan", plan.id, {"cancelled": [False, True]}, campus_id=plan.campus_id
+        )
+        db.session.commit()
+
+
+def plans_for(campus: Campus, start: date, end: date) -> list[DrillPlan]:
+    return list(
+        db.session.scalars(
+            select(DrillPlan)
+            .where(
+                DrillPlan.campus_id == campus.id,
+                DrillPlan.cancelled_at.is_(None),
+                DrillPlan.planned_for.between(start, end),
+            )
+            .order_by(DrillPlan.planned_for)
+        )
+    )
+
+
+# ---- feeds -----------------------------------------------------------------------------------
+
+
+def active_feed(campus: Campus) -> CalendarFeed | None:
+    return db.session.scalar(
+        select(CalendarFeed).where(
+            CalendarFeed.campus_id == campus.id, CalendarFeed.revoked_at.is_(None)
+        )
+    )
+
+
+def new_feed_token(campus: Campus, user: User) -> str:
+    """A new secret feed URL token (shown once); the previous one stops working."""
+    revoke_feed(campus)
+    token = FEED_PREFIX + secrets.token_urlsafe(24)
+    feed = CalendarFeed(campus_id=campus.id, token_hash=_digest(token), created_by_id=user.id)
+    db.session.add(feed)
+    db.session.flush()
+    audit.record("create", "calendar_feed", feed.id, {}, campus_id=campus.id)
+    db.session.commit()
+    return token
+
+
+def revoke_feed(campus: Campus) -> bool:
+    feed = active_feed(campus)
+    if feed is None:
+        return False
+    feed.revoked_at = utcnow()
+    audit.record("revoke", "calendar_feed", feed.id, {}, campus_id=campus.id)
+    db.session.commit()
+    return True
+
+
+def campus_for_token(token: str) -> Campus | None:
+    feed = db.session.scalar(
+        select(CalendarFeed).where(
+            CalendarFeed.token_hash == _digest(token), CalendarFeed.revoked_at.is_(None)
+        )
+    )
+    return feed.campus if feed is not None and feed.campus.active else None
+
+
+def ical(campus: Campus, today: date, labels: dict, base_url: str) -> bytes:
+    """Planned drills and this school year's requirement deadlines as all-day events."""
+    cal = Calendar()
+    cal.add("prodid", "-//SafetyOps//Drill calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{campus.name}: drills")
+    stamp = utcnow()
+    result = compliance.for_campus(campus, today)
+    for req in result.requirements:
+        if req.status == "not_required":
+            continue
+        event = Event()
+        event.add("uid", f"req-{campus.code}-{req.pack}-{req.rule}-{req.period}@safetyops")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", req.deadline)
+        event.add("dtend", req.deadline + timedelta(days=1))
+        label = labels.get(req.drill, req.drill)
+        event.add("summary", f"Deadline: {label} drill ({req.period}) - {req.status}")
+        event.add(
+            "description",
+            f"{req.counted} of {req.required} logged. Window opens {req.window_start}. "
+            f"Rule {req.rule}.",
+        )
+        event.add("url", f"{base_url}/campuses/{campus.code}/compliance")
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    start, end = today - timedelta(days=180), today + timedelta(days=366)
+    for plan in plans_for(campus, start, end):
+        event = Event()
+        event.add("uid", f"plan-{plan.id}@safetyops")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", plan.planned_for)
+        event.add("dtend", plan.planned_for + timedelta(days=1))
+        event.add("summary", f"Planned: {labels.get(plan.drill_type, plan.drill_type)} drill")
+        if plan.notes:
+            event.add("description", plan.notes)
+        cal.add_component(event)
+    return cal.to_ical()

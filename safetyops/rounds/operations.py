@@ -1,0 +1,568 @@
+"""Round plans, walking a round (idempotent results), completing, amending, missed rounds."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from safetyops.accounts.models import User, user_campus
+from safetyops.audit import operations as audit
+from safetyops.calendar.operations import school_day_checker
+from safetyops.campuses.models import Campus, Checkpoint
+from safetyops.core.db import utcnow
+from safetyops.core.errors import ValidationFailed
+from safetyops.extensions import db
+from safetyops.findings.models import ActionTaken, Finding, FindingKind, FindingStatus
+from safetyops.rounds import domain
+from safetyops.rounds.models import (
+    Round,
+    RoundAmendment,
+    RoundKind,
+    RoundPlan,
+    RoundPlanStop,
+    RoundPlanWindow,
+    RoundResult,
+)
+
+NOTE_MAX = 2000
+
+
+class Conflict(Exception):
+    """The request contradicts what is stored (a reused result id, a completed round)."""
+
+
+# ---- plans -------------------------------------------------------------------------
+
+
+def plan_spec(plan: RoundPlan) -> domain.PlanSpec:
+    return domain.PlanSpec(
+        id=plan.id,
+        campus_id=plan.campus_id,
+        timezone=plan.campus.timezone,
+        weekdays=frozenset(plan.weekdays),
+        school_days_only=plan.school_days_only,
+        windows=tuple((w.start, w.end) for w in plan.windows),
+        grace=timedelta(minutes=plan.grace_minutes),
+        name=plan.name,
+    )
+
+
+def _school_days(plans: list[RoundPlan]):
+    return school_day_checker(p.campus for p in plans)
+
+
+def plans_for(campus_ids: list[int] | None) -> list[RoundPlan]:
+    """Active plans of these campuses (None: all), with windows and campus, in 2 queries."""
+    query = (
+        select(RoundPlan)
+        .where(RoundPlan.active.is_(True))
+        .options(selectinload(RoundPlan.windows), selectinload(RoundPlan.campus))
+        .order_by(RoundPlan.campus_id, RoundPlan.name)
+    )
+    if campus_ids is not None:
+        query = query.where(RoundPlan.campus_id.in_(campus_ids))
+    return list(db.session.scalars(query))
+
+
+def _validate_plan(campus: Campus, data: dict) -> tuple:
+    errors = {}
+    if not (data.get("name") or "").strip():
+        errors["name"] = _("Give the plan a name.")
+    if data.get("kind") not in {k.value for k in RoundKind}:
+        errors["kind"] = _("Unknown kind of round.")
+    weekdays = sorted({int(d) for d in data.get("weekdays") or []})
+    if not weekdays or any(d < 1 or d > 7 for d in weekdays):
+        errors["weekdays"] = _("Choose at least one day of the week.")
+    try:
+        windows = domain.parse_windows(data.get("windows") or "")
+    except ValueError as exc:
+        errors["windows"] = str(exc)
+        windows = ()
+    grace = data.get("grace_minutes")
+    if grace is None or int(grace) < 0 or int(grace) > 240:
+        errors["grace_minutes"] = _("Grace must be 0 to 240 minutes.")
+    checkpoint_ids = [int(i) for i in data.get("checkpoint_ids") or []]
+    valid = {cp.id for cp in campus.checkpoints if cp.active}
+    if not checkpoint_ids:
+        errors["checkpoint_ids"] = _("Choose the checkpoints this round checks.")
+    elif not set(checkpoint_ids) <= valid:
+        errors["checkpoint_ids"] = _("Only this campus's active checkpoints can be chosen.")
+    if errors:
+        raise ValidationFailed(errors)
+    return weekdays, windows, checkpoint_ids
+
+
+def _plan_snapshot(plan: RoundPlan) -> dict:
+    snap = audit.snapshot(plan, ["name", "kind", "weekdays", "school_days_only", "grace_minutes"])
+    snap["windows"] = domain.format_windows((w.start, w.end) for w in plan.windows)
+    snap["checkpoints"] = [s.checkpoint_id for s in plan.stops]
+    return snap
+
+
+def save_plan(
+    campus: Campus, data: dict, plan: RoundPlan | None = None, commit: bool = True
+) -> RoundPlan:
+    weekdays, windows, checkpoint_ids = _validate_plan(campus, data)
+    creating = plan is None
+    before = {} if creating else _plan_snapshot(plan)
+    if creating:
+        plan = RoundPlan(campus=campus)
+        db.session.add(plan)
+    plan.name = data["name"].strip()
+    plan.kind = data["kind"]
+    plan.weekdays = weekdays
+    plan.school_days_only = bool(data.get("school_days_only"))
+    plan.grace_minutes = int(data["grace_minutes"])
+    # Checkpoints keep the campus's walking order.
+    order = {cp.id: cp.walk_order for cp in campus.checkpoints}
+    ordered = sorted(checkpoint_ids, key=lambda i: (order[i], i))
+    plan.windows = [RoundPlanWindow(start=a, end=b) for a, b in windows]
+    plan.stops = [RoundPlanStop(checkpoint_id=cid, position=n) for n, cid in enumerate(ordered)]
+    db.session.flush()
+    changes = audit.diff(before, _plan_snapshot(plan))
+    if changes:
+        audit.record(
+            "create" if creating else "update", "round_plan", plan.id, changes, campus_id=campus.id
+        )
+    if commit:
+        db.session.commit()
+    return plan
+
+
+def set_plan_active(plan: RoundPlan, active: bool) -> None:
+    if audit.record_active_change(plan, active, "round_plan", plan.campus_id):
+        db.session.commit()
+
+
+# ---- walking a round ---------------------------------------------------------------
+
+
+def start_round(officer: User, plan: RoundPlan, client_id: str | None = None) -> Round:
+    """Start a round of ``plan``. The same ``client_id`` twice returns the same round."""
+    if client_id:
+        _check_uuid(client_id, "id")
+        existing = db.session.scalar(select(Round).where(Round.client_id == client_id))
+        if existing is not None:
+            if existing.plan_id != plan.id or existing.officer_id != officer.id:
+                raise Conflict("this id was used to start a different round")
+            return existing
+    stops = [s.checkpoint_id for s in plan.stops if s.checkpoint.active]
+    round_ = Round(
+        campus_id=plan.campus_id,
+        plan=plan,
+        officer=officer,
+        client_id=client_id,
+        checkpoint_ids=stops,
+    )
+    return _insert_round(round_, client_id)
+
+
+def start_single_check(
+    officer: User, checkpoint: Checkpoint, client_id: str | None = None
+) -> Round:
+    """An ad-hoc check of one checkpoint (e.g. a scanned QR code with no round in progress)."""
+    round_ = Round(
+        campus_id=checkpoint.campus_id,
+        plan=None,
+        officer=officer,
+        client_id=client_id,
+        checkpoint_ids=[checkpoint.id],
+    )
+    return _insert_round(round_, client_id)
+
+
+def _insert_round(round_: Round, client_id: str | None) -> Round:
+    db.session.add(round_)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()  # a concurrent double tap won the race
+        return db.session.scalar(select(Round).where(Round.client_id == client_id))
+    audit.record(
+        "start",
+        "round",
+        round_.id,
+        {"plan_id": [None, round_.plan_id]},
+        campus_id=round_.campus_id,
+        actor_id=round_.officer_id,
+    )
+    db.session.commit()
+    return round_
+
+
+def round_in_progress(officer: User, campus_id: int) -> Round | None:
+    return db.session.scalar(
+        select(Round)
+        .where(
+            Round.officer_id == officer.id,
+            Round.campus_id == campus_id,
+            Round.completed_at.is_(None),
+        )
+        .order_by(Round.started_at.desc())
+    )
+
+
+def _check_uuid(value: Any, field: str) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except (ValueError, TypeError, AttributeError):
+        raise ValidationFailed({field: "must be a UUID"}) from None
+
+
+def _parse_time(value: Any, zone: str) -> datetime:
+    if not isinstance(value, str):
+        raise ValidationFailed({"recorded_at": "must be an ISO 8601 date-time"})
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationFailed({"recorded_at": "must be an ISO 8601 date-time"}) from None
+    if moment.tzinfo is None:  # a device without an offset: take the campus's local time
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment.astimezone(UTC)
+
+
+@dataclass
+class ResultInput:
+    id: str
+    checkpoint_id: int
+    status: str
+    finding_kind: str | None
+    note: str
+    action_taken: str | None
+    recorded_at: datetime
+
+    def comparable(self) -> tuple:
+        return (
+            self.checkpoint_id,
+            self.status,
+            self.finding_kind,
+            self.note,
+            self.action_taken,
+            self.recorded_at.replace(microsecond=0),
+        )
+
+
+@dataclass(frozen=True)
+class RoundRef:
+    """What posting a result needs of a round, read in one query (the hot path of a walk)."""
+
+    id: int
+    campus_id: int
+    officer_id: int
+    completed_at: datetime | None
+    checkpoint_ids: list[int]
+    timezone: str
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+
+def round_for_posting(round_id: int, user: User) -> RoundRef | None:
+    """The round if ``user`` may see its campus, else None: one query, access included."""
+    query = (
+        select(
+            Round.id, Round.campus_id, Round.officer_id, Round.completed_at,
+            Round.checkpoint_ids, Campus.timezone,
+        )
+        .join(Campus, Campus.id == Round.campus_id)
+        .where(Round.id == round_id)
+    )  # fmt: skip
+    if not user.sees_all_campuses:
+        query = query.where(
+            select(user_campus.c.campus_id)
+            .where(user_campus.c.user_id == user.id, user_campus.c.campus_id == Round.campus_id)
+            .exists()
+        )
+    row = db.session.execute(query).first()
+    return RoundRef(*row) if row is not None else None
+
+
+def _timezone_of(round_) -> str:
+    return round_.timezone if isinstance(round_, RoundRef) else round_.campus.timezone
+
+
+def parse_result(round_: Round | RoundRef, payload: Any) -> ResultInput:
+    """Validate a result body; the error names the field."""
+    if not isinstance(payload, dict):
+        raise ValidationFailed({"body": "must be a JSON object"})
+    result_id = _check_uuid(payload.get("id"), "id")
+    try:
+        checkpoint_id = int(payload.get("checkpoint_id"))
+    except (TypeError, ValueError):
+        raise ValidationFailed({"checkpoint_id": "must be a checkpoint id"}) from None
+    if checkpoint_id not in round_.checkpoint_ids:
+        raise ValidationFailed({"checkpoint_id": "is not a checkpoint of this round"})
+    status = payload.get("status")
+    if status not in ("ok", "problem"):
+        raise ValidationFailed({"status": "must be 'ok' or 'problem'"})
+    kind = payload.get("finding_kind") or None
+    action = payload.get("action_taken") or None
+    if status == "problem":
+        if kind not in {k.value for k in FindingKind}:
+            raise ValidationFailed(
+                {"finding_kind": "must be one of " + ", ".join(k.value for k in FindingKind)}
+            )
+        if action is not None and action not in {a.value for a in ActionTaken}:
+            raise ValidationFailed(
+                {"action_taken": "must be one of " + ", ".join(a.value for a in ActionTaken)}
+            )
+        action = action or ActionTaken.NONE.value
+    else:
+        kind, action = None, None
+    note = payload.get("note") or ""
+    if not isinstance(note, str) or len(note) > NOTE_MAX:
+        raise ValidationFailed({"note": f"must be text of at most {NOTE_MAX} characters"})
+    recorded_at = _parse_time(payload.get("recorded_at"), _timezone_of(round_))
+    return ResultInput(result_id, checkpoint_id, status, kind, note.strip(), action, recorded_at)
+
+
+def _stored_comparable(result: RoundResult) -> tuple:
+    return (
+        result.checkpoint_id,
+        result.status,
+        result.finding_kind,
+        result.note,
+        result.action_taken,
+        result.recorded_at.replace(microsecond=0),
+    )
+
+
+def record_result(round_: Round | RoundRef, payload: Any) -> tuple[RoundResult, bool]:
+    """Store one checkpoint result. Returns (result, created).
+
+    The client's UUID makes this idempotent: the same body again returns the stored result;
+    a different body under a used id is a Conflict. A completed round takes no new results.
+    """
+    data = parse_result(round_, payload)
+    if round_.is_completed:
+        existing = db.session.get(RoundResult, data.id)
+        if existing is not None:  # a retry that arrives after the round was finished
+            return _same_or_conflict(existing, round_, data), False
+        raise Conflict("the round is completed; corrections are amendments")
+    result = RoundResult(
+        id=data.id,
+        round_id=round_.id,
+        checkpoint_id=data.checkpoint_id,
+        status=data.status,
+        finding_kind=data.finding_kind,
+        note=data.note,
+        action_taken=data.action_taken,
+        recorded_at=data.recorded_at,
+        received_at=utcnow(),
+    )
+    # The hot path of a round: one INSERT statement, no unit-of-work bookkeeping and no
+    # look-up first. A new id is the common case; the primary key catches a repeat (sent
+    # twice, or twice at once) at the database.
+    try:
+        db.session.execute(insert(RoundResult.__table__).values(_row(result)))
+        if data.status == "problem":
+            db.session.add(_finding_for(result, round_))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.get(RoundResult, data.id)
+        if existing is None:
+            raise
+        return _same_or_conflict(existing, round_, data), False
+    return result, True
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    return {c.key: getattr(obj, c.key) for c in obj.__table__.columns}
+
+
+def _same_or_conflict(existing: RoundResult, round_: Round, data: ResultInput) -> RoundResult:
+    if existing.round_id != round_.id or _stored_comparable(existing) != data.comparable():
+        raise Conflict("a different result was already stored under this id")
+    return existing
+
+
+def _finding_for(result: RoundResult, round_: Round) -> Finding:
+    finding = Finding(
+        result_id=result.id,
+        campus_id=round_.campus_id,
+        checkpoint_id=result.checkpoint_id,
+        kind=result.finding_kind,
+        opened_at=result.recorded_at,
+    )
+    if result.action_taken == ActionTaken.SECURED:
+        # Secured on the spot: resolved at once, still counted as a finding.
+        finding.status = FindingStatus.RESOLVED
+        finding.resolved_at = result.recorded_at
+        finding.resolved_by_id = round_.officer_id
+        finding.resolution = "secured on the spot"
+    return finding
+
+
+def effective_results(round_: Round) -> dict[int, RoundResult]:
+    """The latest result per checkpoint (an officer may re-check a door before finishing)."""
+    latest: dict[int, RoundResult] = {}
+    for result in sorted(round_.results, key=lambda r: (r.recorded_at, r.received_at)):
+        latest[result.checkpoint_id] = result
+    return latest
+
+
+def complete_round(round_: Round, reason: str = "") -> Round:
+    """Finish a round. Unchecked checkpoints need a reason. Completing twice is harmless."""
+    if round_.is_completed:
+        return round_
+    unchecked = [c for c in round_.checkpoint_ids if c not in effective_results(round_)]
+    reason = (reason or "").strip()
+    if unchecked and not reason:
+        raise ValidationFailed(
+            {
+                "reason": _(
+                    "%(n)d checkpoint(s) are not checked: say why before finishing.",
+                    n=len(unchecked),
+                )
+            }
+        )
+    round_.completed_at = utcnow()
+    round_.incomplete_reason = reason if unchecked else ""
+    audit.record(
+        "complete",
+        "round",
+        round_.id,
+        {"unchecked": [None, len(unchecked)]},
+        campus_id=round_.campus_id,
+    )
+    db.session.commit()
+    return round_
+
+
+def amend_round(
+    round_: Round,
+    author: User,
+    reason: str,
+    result_id: str | None = None,
+    changes: dict | None = None,
+) -> RoundAmendment:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": _("An amendment needs a reason.")})
+    if not round_.is_completed:
+        raise ValidationFailed({"reason": _("Rounds in progress are corrected by re-checking.")})
+    if result_id and result_id not in {r.id for r in round_.results}:
+        raise ValidationFailed({"result_id": _("Not a result of this round.")})
+    amendment = RoundAmendment(
+        round=round_,
+        author=author,
+        reason=reason,
+        result_id=result_id or None,
+        changes=changes or {},
+    )
+    db.session.add(amendment)
+    db.session.flush()
+    audit.record(
+        "amend",
+        "round",
+        round_.id,
+        {"reason": [None, reason], **{k: [None, v] for k, v in (changes or {}).items()}},
+        campus_id=round_.campus_id,
+    )
+    db.session.commit()
+    return amendment
+
+
+# ---- missed rounds ----------------------------------------------------------------
+
+
+@dataclass
+class MissedRound:
+    instance: domain.Instance
+    plan: RoundPlan
+
+
+def completed_rounds(plans: list[RoundPlan], start: date, end: date) -> list[domain.WalkedRound]:
+    """Completed rounds of ``plans`` that could fulfil instances on local dates
+    ``start``..``end`` (a day of margin each side covers every time zone), in one query."""
+    since = datetime.combine(start - timedelta(days=1), datetime.min.time(), UTC)
+    until = datetime.combine(end + timedelta(days=2), datetime.min.time(), UTC)
+    return [
+        domain.WalkedRound(plan_id, started, completed)
+        for plan_id, started, completed in db.session.execute(
+            select(Round.plan_id, Round.started_at, Round.completed_at).where(
+                Round.plan_id.in_([p.id for p in plans]),
+                Round.started_at >= since,
+                Round.started_at < until,
+                Round.completed_at.is_not(None),
+            )
+        )
+    ]
+
+
+def missed_rounds(
+    campus_ids: list[int] | None, start: date, end: date, now: datetime | None = None
+) -> list[MissedRound]:
+    """Missed instances for campuses (None: all) between local dates start and end."""
+    now = now or utcnow()
+    plans = plans_for(campus_ids)
+    if not plans:
+        return []
+    specs = [plan_spec(p) for p in plans]
+    walked = completed_rounds(plans, start, end)
+    by_id = {p.id: p for p in plans}
+    return [
+        MissedRound(instance, by_id[instance.plan_id])
+        for instance in domain.missed_instances(specs, walked, start, end, now, _school_days(plans))
+    ]
+
+
+# ---- the officer's agenda ---------------------------------------------------------
+
+
+@dataclass
+class AgendaItem:
+    instance: domain.Instance
+    plan: RoundPlan
+
+
+@dataclass
+class Agenda:
+    due_now: list[AgendaItem]
+    next_up: list[AgendaItem]
+    in_progress: list[Round]
+
+
+def agenda_for(user: User, campus_ids: list[int] | None, now: datetime | None = None) -> Agenda:
+    """Rounds due now and next on these campuses, and the user's rounds in progress.
+
+    A fixed number of queries whatever the history: plans (2), recent rounds (1), own (1).
+    """
+    now = now or utcnow()
+    plans = plans_for(campus_ids)
+    by_id = {p.id: p for p in plans}
+    walked = [
+        domain.WalkedRound(plan_id, started, completed)
+        for plan_id, started, completed in db.session.execute(
+            select(Round.plan_id, Round.started_at, Round.completed_at).where(
+                Round.plan_id.in_(list(by_id)),
+                Round.started_at >= now - timedelta(days=2),
+            )
+        )
+    ]
+    due, upcoming = domain.due_now_and_next(
+        [plan_spec(p) for p in plans], walked, now, _school_days(plans)
+    )
+    own = list(
+        db.session.scalars(
+            select(Round)
+            .where(Round.officer_id == user.id, Round.completed_at.is_(None))
+            .options(selectinload(Round.plan), selectinload(Round.campus))
+            .order_by(Round.started_at.desc())
+        )
+    )
+    return Agenda(
+        [AgendaItem(i, by_id[i.plan_id]) for i in due],
+        [AgendaItem(i, by_id[i.plan_id]) for i in upcoming],
+        own,
+    )

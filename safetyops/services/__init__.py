@@ -1,1 +1,0 @@
-"""Use cases: validate, check, write, audit. The only layer that commits."""
