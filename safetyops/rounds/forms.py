@@ -76,6 +76,12 @@ class StartRoundForm(FlaskForm):
     client_id = HiddenField()
 
 
+class SingleCheckForm(FlaskForm):
+    """Start a one-checkpoint check from a scanned QR code (no round in progress there)."""
+
+    client_id = HiddenField()
+
+
 class CompleteForm(FlaskForm):
     reason = TextAreaField(
         _l("Why are some checkpoints not checked?"), validators=[Optional(), Length(max=2000)]

@@ -168,7 +168,15 @@ def start_round(officer: User, plan: RoundPlan, client_id: str | None = None) ->
 def start_single_check(
     officer: User, checkpoint: Checkpoint, client_id: str | None = None
 ) -> Round:
-    """An ad-hoc check of one checkpoint (e.g. a scanned QR code with no round in progress)."""
+    """An ad-hoc check of one checkpoint (e.g. a scanned QR code with no round in progress).
+    The same ``client_id`` twice returns the same check."""
+    if client_id:
+        _check_uuid(client_id, "id")
+        existing = db.session.scalar(select(Round).where(Round.client_id == client_id))
+        if existing is not None:
+            if existing.checkpoint_ids != [checkpoint.id] or existing.officer_id != officer.id:
+                raise Conflict("this id was used to start a different round")
+            return existing
     round_ = Round(
         campus_id=checkpoint.campus_id,
         plan=None,

@@ -37,6 +37,7 @@ from safetyops.rounds.forms import (
     AmendForm,
     CompleteForm,
     PlanForm,
+    SingleCheckForm,
     StartRoundForm,
 )
 from safetyops.rounds.models import Round, RoundPlan, RoundResult
@@ -182,10 +183,14 @@ def photo(result_id: str):
     return send_file(path, max_age=3600)
 
 
-@bp.route("/scan/<int:checkpoint_id>")
+@bp.route("/scan/<int:checkpoint_id>", methods=["GET", "POST"])
 @allow(*WALKERS)
 def scan(checkpoint_id: int):
-    """Where a checkpoint's QR code leads: the round in progress, or a single check."""
+    """Where a checkpoint's QR code leads: the round in progress, or a single check.
+
+    Opening the link changes nothing (a link can be followed twice, or from another site):
+    a single check starts only on POST, with a submission id so a double tap starts one.
+    """
     checkpoint = db.get_or_404(Checkpoint, checkpoint_id)
     require_campus_access(current_user, checkpoint.campus_id)
     current = rounds_service.round_in_progress(current_user, checkpoint.campus_id)
@@ -194,8 +199,19 @@ def scan(checkpoint_id: int):
             url_for("rounds.walk", round_id=current.id, checkpoint=checkpoint.id)
             + f"#cp-{checkpoint.id}"
         )
-    single = rounds_service.start_single_check(current_user, checkpoint)
-    return redirect(url_for("rounds.walk", round_id=single.id, checkpoint=checkpoint.id))
+    form = SingleCheckForm()
+    if form.validate_on_submit():
+        try:
+            single = rounds_service.start_single_check(
+                current_user, checkpoint, form.client_id.data or None
+            )
+        except (ValidationFailed, rounds_service.Conflict) as exc:
+            flash(str(exc), "error")
+        else:
+            return redirect(url_for("rounds.walk", round_id=single.id, checkpoint=checkpoint.id))
+    return render_template(
+        "rounds/scan.html", checkpoint=checkpoint, form=form, new_id=lambda: str(uuid.uuid4())
+    )
 
 
 # ---- plans ------------------------------------------------------------------------

@@ -356,9 +356,22 @@ def test_qr_sheet_page_and_pdf(client, two_campuses):
 def test_scan_opens_round_in_progress_or_a_single_check(client, two_campuses, plan, db):
     client.login(two_campuses["officer_a"])
     door = plan.stops[1].checkpoint_id
-    single = client.get(f"/scan/{door}")
-    assert single.status_code == 302
+    # Opening the QR link (twice, or from a cross-site link) changes nothing.
+    for _ in range(2):
+        page = client.get(f"/scan/{door}")
+        assert page.status_code == 200 and "Check this checkpoint now" in page.get_data(True)
+    assert db.session.scalars(select(Round)).all() == []
+    # Without the CSRF token a POST is refused and starts nothing.
+    assert client.post(f"/scan/{door}", csrf=False).status_code == 400
+    assert db.session.scalars(select(Round)).all() == []
+    # The button starts one check; a double tap (same submission id) starts the same one.
+    submission = str(uuid.uuid4())
+    first = client.post(f"/scan/{door}", {"client_id": submission})
+    second = client.post(f"/scan/{door}", {"client_id": submission})
+    assert first.status_code == second.status_code == 302
     single_round = db.session.scalars(select(Round)).one()
+    assert first.location.startswith(f"/rounds/{single_round.id}?")
+    assert second.location.startswith(f"/rounds/{single_round.id}?")
     assert single_round.plan_id is None and single_round.checkpoint_ids == [door]
     round_ = start(client, plan.id)
     scanned = client.get(f"/scan/{door}")
