@@ -181,7 +181,10 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _inject():
-        # Emails are rendered by the scheduler, outside any request: no user there.
+        # Emails are rendered by the scheduler, outside any request: no user there. Pages
+        # rendered while the database is down must not load the user (that needs it).
+        if has_request_context() and g.get("database_down"):
+            return {"nav_items": [], "get_locale": get_locale, "unread_notifications": lambda: 0}
         user = current_user if has_request_context() and current_user.is_authenticated else None
         return {
             "nav_items": navigation_for(user) if user else [],

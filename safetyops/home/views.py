@@ -6,11 +6,14 @@ import uuid
 
 from flask import Blueprint, render_template
 from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from safetyops.accounts.models import Role
 from safetyops.compliance import queries as compliance
 from safetyops.core.access import allow, public, visible_campus_ids
 from safetyops.core.timefmt import campus_today
+from safetyops.extensions import db
 from safetyops.home import queries as overview
 from safetyops.rounds import operations as rounds
 from safetyops.rounds.forms import StartRoundForm
@@ -40,4 +43,10 @@ def index():
 @bp.route("/healthz")
 @public
 def healthz():
-    return {"status": "ok"}
+    """For load balancers: the process answers and its database does (503 if not)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503, {"Retry-After": "30"}
+    return {"status": "ok", "database": "ok"}

@@ -19,7 +19,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from safetyops.extensions import db
-from safetyops.scheduler.registry import jobs, run_job
+from safetyops.scheduler.registry import finish_interrupted_runs, jobs, run_job
 
 log = logging.getLogger("safetyops.scheduler")
 LOCK_KEY = 0x5AFE0B5  # pg_advisory_lock key of the active scheduler
@@ -67,6 +67,10 @@ def run_scheduler(app: Flask) -> None:
         while not lock.acquire():
             time.sleep(poll)
     _say("active")
+    with app.app_context():
+        interrupted = finish_interrupted_runs(datetime.now(UTC))
+    if interrupted:
+        _say(f"{interrupted} interrupted run(s) marked failed")
 
     def runner(job_id: str):
         def run() -> None:

@@ -10,7 +10,8 @@ from datetime import datetime
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from safetyops.audit import operations as audit
 from safetyops.compliance import tasks as reminders
@@ -88,21 +89,39 @@ def run_job(job_id: str, now: datetime | None = None, as_of=None) -> dict:
     record = JobRun(job_id=job_id, started_at=utcnow(), as_of=as_of)
     db.session.add(record)
     db.session.commit()
+    record_id = record.id
     try:
         summary = job.run(ctx)
         if job_id != "deliver-email":
             summary["email"] = notifications.deliver_pending(ctx.now)
     except Exception:
-        db.session.rollback()
-        record = db.session.get(JobRun, record.id)
-        record.finished_at, record.summary = utcnow(), "failed; see the log"
-        db.session.commit()
         log.exception("job %s failed", job_id)
+        try:
+            db.session.rollback()
+            failed = db.session.get(JobRun, record_id)
+            if failed is not None:
+                failed.finished_at, failed.summary = utcnow(), "failed; see the log"
+                db.session.commit()
+        except SQLAlchemyError:  # the database went away: the next start finishes the row
+            db.session.rollback()
         raise
     record = db.session.get(JobRun, record.id)
     record.finished_at, record.ok, record.summary = utcnow(), True, str(summary)
     db.session.commit()
     return summary
+
+
+def finish_interrupted_runs(before: datetime) -> int:
+    """Mark runs that never finished (their process or the database stopped mid-run) as
+    failed, so ``jobs list`` tells the truth. Called by the scheduler when it becomes active:
+    no run of its own is in flight then."""
+    result = db.session.execute(
+        update(JobRun)
+        .where(JobRun.finished_at.is_(None), JobRun.started_at < before)
+        .values(finished_at=utcnow(), ok=False, summary="interrupted: the run never finished")
+    )
+    db.session.commit()
+    return result.rowcount or 0
 
 
 def last_runs() -> dict[str, JobRun]:
