@@ -152,6 +152,13 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
+        if app.config.get("HSTS_SECONDS"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}"
+            )
+        if _is_private(response):
+            # Pages, exports and photos of a signed-in user: never kept by browsers or proxies.
+            response.headers["Cache-Control"] = "no-store, private"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -161,6 +168,13 @@ def register_request_hooks(app: Flask) -> None:
             "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
         )
         return response
+
+
+def _is_private(response) -> bool:
+    """Anything answered to a signed-in user (session or token), except static files."""
+    if request.endpoint == "static":
+        return False
+    return bool(g.get("token_auth")) or ("_login_user" in g and current_user.is_authenticated)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -24,6 +24,7 @@ class BaseConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    HSTS_SECONDS = 0  # no Strict-Transport-Security outside production (plain http locally)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
@@ -102,6 +103,8 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # Browsers remember to use HTTPS only for a year (served behind the TLS proxy).
+    HSTS_SECONDS = 31536000
 
 
 CONFIGS = {

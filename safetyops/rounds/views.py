@@ -180,7 +180,8 @@ def photo(result_id: str):
     path = photos.photo_path(result)
     if path is None:
         return render_template("errors/error.html", code=404, message=_("No photo.")), 404
-    return send_file(path, max_age=3600)
+    # Evidence photos are private: the after-request hook marks them no-store.
+    return send_file(path, max_age=0)
 
 
 @bp.route("/scan/<int:checkpoint_id>", methods=["GET", "POST"])

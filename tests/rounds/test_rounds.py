@@ -398,7 +398,10 @@ def test_photo_upload_type_and_size(app, client, two_campuses, plan, db):
         url, data={"photo": (io.BytesIO(png), "door.png")}, headers={"X-CSRFToken": token}
     )
     assert ok.status_code == 200
-    assert client.get(f"/photos/{body['id']}").data == png
+    shown = client.get(f"/photos/{body['id']}")
+    assert shown.data == png
+    # Evidence photos are private: never cached publicly or kept by the browser.
+    assert shown.headers["Cache-Control"] == "no-store, private"
 
 
 def test_a_batch_of_results_is_stored_item_by_item(client, two_campuses, plan, db):
