@@ -11,6 +11,8 @@ import sys
 
 bind = os.environ.get("SAFETYOPS_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("SAFETYOPS_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# check-deploy and every worker read the worker count (several need a shared rate-limit store).
+os.environ["SAFETYOPS_WORKERS"] = str(workers)
 worker_class = "gthread"
 threads = int(os.environ.get("SAFETYOPS_THREADS", 4))
 timeout = 60

@@ -127,7 +127,7 @@ def generate(campus_count: int, checkpoints: int, today: date) -> dict:
         )
     db.session.execute(
         insert(User),
-        [{**u, "password_hash": password_hash, "session_token": uuid.uuid4().hex} for u in users],
+        [{**u, "password_hash": password_hash} for u in users],
     )
     by_email = {u.email: u for u in db.session.scalars(select(User))}
     links = []

@@ -66,7 +66,7 @@ def _normalise_db_url(url: str | None) -> str | None:
 
 def register_extensions(app: Flask) -> None:
     import safetyops.all_models  # noqa: F401 - every area's tables, before any query
-    from safetyops.accounts.operations import load_user_by_session_token
+    from safetyops.accounts.sessions import user_for_session
     from safetyops.accounts.tokens import user_for_token
 
     db.init_app(app)
@@ -78,7 +78,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user_by_session_token)
+    login_manager.user_loader(user_for_session)
 
     @login_manager.request_loader
     def load_user_from_token(req):

@@ -7,6 +7,7 @@ then ``SAFETYOPS_*`` environment variables (``SAFETYOPS_DATABASE_URL`` becomes
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 DEMO_PASSWORD = "safetyops-demo"  # noqa: S105 - the documented demo login, refused in production
@@ -128,3 +129,16 @@ def check_production_config(config: dict) -> None:
         )
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise ConfigError("Production needs SAFETYOPS_DATABASE_URL (PostgreSQL).")
+    check_rate_limit_store(config, int(os.environ.get("SAFETYOPS_WORKERS", "1") or 1))
+
+
+def check_rate_limit_store(config: dict, workers: int) -> None:
+    """A per-process memory store lets each worker count sign-in attempts on its own
+    (5 workers: 5 times the limit). Several workers need a shared store such as Redis."""
+    store = str(config.get("RATELIMIT_STORAGE_URI", "memory://"))
+    if workers > 1 and store.startswith("memory://"):
+        raise ConfigError(
+            f"{workers} web workers with RATELIMIT_STORAGE_URI=memory:// would each count "
+            "sign-in attempts on their own; set SAFETYOPS_RATELIMIT_STORAGE_URI to a shared "
+            "store, e.g. redis://127.0.0.1:6379/0."
+        )

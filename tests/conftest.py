@@ -264,3 +264,43 @@ def two_campuses(make_campus, make_user):
         "admin": make_user("safety_admin"),
         "viewer": make_user("viewer"),
     }
+
+
+# ---- parallel submissions ---------------------------------------------------------------
+
+
+@pytest.fixture
+def token_for(app):
+    """An API token for a user; token requests skip CSRF, so pages can be posted in parallel."""
+    from safetyops.accounts import tokens
+
+    def make(user) -> dict:
+        _record, secret = tokens.create_token(user, "parallel test")
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make
+
+
+@pytest.fixture
+def parallel(app):
+    """Send ``n`` identical requests at once (threads released together by a barrier);
+    returns their status codes."""
+    import threading
+
+    def run(method: str, url: str, n: int = 10, **kw) -> list[int]:
+        barrier, statuses = threading.Barrier(n), []
+
+        def send():
+            http = app.test_client()
+            barrier.wait()
+            with app.app_context():
+                statuses.append(http.open(url, method=method, **kw).status_code)
+
+        threads = [threading.Thread(target=send) for _ in range(n)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return statuses
+
+    return run

@@ -65,8 +65,6 @@ class User(UserMixin, Base):
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime | None]
-    # Changing this logs out every session of the user (password change, deactivation).
-    session_token: Mapped[str] = mapped_column(String(64))
     # How notifications reach this user by email: each, daily digest, or none (in-app only).
     email_preference: Mapped[str] = mapped_column(String(10), default="each")
 
@@ -80,8 +78,19 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in
         return self.active
 
-    def get_id(self) -> str:
-        return self.session_token
+    @property
+    def session_secret(self) -> str | None:
+        """The secret of the session this request signed in with (set by
+        accounts.sessions; not a column). Flask-Login keeps it in the cookie, so each
+        browser sign-in is its own session."""
+        return self.__dict__.get("_session_secret")
+
+    @session_secret.setter
+    def session_secret(self, value: str | None) -> None:
+        self.__dict__["_session_secret"] = value
+
+    def get_id(self) -> str | None:
+        return self.session_secret
 
     @property
     def sees_all_campuses(self) -> bool:
@@ -89,6 +98,18 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class UserSession(Base):
+    """One browser sign-in. Only the digest of the cookie's secret is stored."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
 
 
 class ApiToken(Base):

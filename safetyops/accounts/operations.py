@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 
 from safetyops.accounts.models import Employer, Role, User
 from safetyops.accounts.passwords import dummy_verify, hash_password, needs_rehash, verify_password
+from safetyops.accounts.sessions import end_all_sessions
 from safetyops.audit import operations as audit
 from safetyops.campuses.models import Campus
 from safetyops.config import DEMO_PASSWORD
@@ -20,10 +20,6 @@ from safetyops.core.errors import ValidationFailed
 from safetyops.extensions import db
 
 AUDITED_FIELDS = ["email", "name", "role", "employer_id", "active", "campus_codes"]
-
-
-def new_session_token() -> str:
-    return secrets.token_hex(32)
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -77,7 +73,6 @@ def create_user(
         role=role,
         employer=employer,
         password_hash=hash_password(password),
-        session_token=new_session_token(),
         campuses=list(campuses or []),
     )
     db.session.add(user)
@@ -109,7 +104,7 @@ def update_user(
     changes = audit.diff(before, _user_snapshot(user))
     if changes:
         if "role" in changes:
-            user.session_token = new_session_token()  # a new role starts a new session
+            end_all_sessions(user)  # a new role starts a new session
         audit.record("update", "user", user.id, changes)
     db.session.commit()
     return user
@@ -119,7 +114,7 @@ def set_active(user: User, active: bool) -> None:
     if user.active == active:
         return
     user.active = active
-    user.session_token = new_session_token()
+    end_all_sessions(user)
     if not active:
         for token in user.tokens:
             token.revoked_at = token.revoked_at or utcnow()
@@ -133,7 +128,7 @@ def set_password(user: User, new_password: str) -> None:
     check_password_strength(new_password, "new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
-    user.session_token = new_session_token()
+    end_all_sessions(user)
     user.failed_logins = 0
     user.locked_until = None
     audit.record("password_change", "user", user.id)
@@ -155,45 +150,67 @@ class SignInResult:
 
 
 def authenticate(email: str, password: str, now: datetime | None = None) -> SignInResult:
-    """Check a sign-in; count failures and lock the account for a while after too many."""
+    """Check a sign-in; count failures and lock the account for a while after too many.
+
+    Each attempt first claims a slot with one conditional UPDATE (the database serialises
+    them), so however many guesses arrive at once, at most LOGIN_MAX_FAILURES passwords are
+    checked before the lock: parallel guesses cannot outrun the counter.
+    """
     now = now or utcnow()
     cfg = current_app.config
+    limit, minutes = cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCKOUT_MINUTES"]
     wrong = _("Email or password is not right.")
     user = find_user_by_email(email)
     if user is None:
         dummy_verify(password)
         return SignInResult(None, wrong)
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+    attempt = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.locked_until.is_(None), User.locked_until <= now),
+            User.failed_logins < limit,
+        )
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    db.session.commit()
+    if attempt is None:  # locked, or the last allowed attempts are being checked right now
+        db.session.refresh(user)
+        until = user.locked_until if user.locked_until and user.locked_until > now else None
+        left = (until - now).total_seconds() // 60 + 1 if until else minutes
         return SignInResult(
-            None,
-            _("Too many failed attempts. Try again in %(n)d minutes.", n=minutes),
+            None, _("Too many failed attempts. Try again in %(n)d minutes.", n=max(1, int(left)))
         )
     if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
-            user.failed_logins = 0
-            audit.record("lockout", "user", user.id, actor_id=user.id)
-        db.session.commit()
+        if attempt >= limit:
+            locked = db.session.execute(
+                update(User)
+                .where(User.id == user.id, User.failed_logins >= limit)
+                .values(locked_until=now + timedelta(minutes=minutes), failed_logins=0)
+                .execution_options(synchronize_session=False)
+            )
+            if locked.rowcount:
+                audit.record("lockout", "user", user.id, actor_id=user.id)
+            db.session.commit()
         return SignInResult(None, wrong)
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.refresh(user)
     if not user.active:
         return SignInResult(None, _("This account is deactivated. Ask your safety department."))
     if cfg.get("ENV_NAME") == "production" and password == DEMO_PASSWORD:
         return SignInResult(None, _("The demo password is refused in production."))
-    user.failed_logins = 0
-    user.locked_until = None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    db.session.commit()
+        db.session.commit()
     return SignInResult(user)
-
-
-def load_user_by_session_token(token: str) -> User | None:
-    user = db.session.scalar(select(User).where(User.session_token == token))
-    if user is None or not user.active:
-        return None
-    return user
 
 
 def get_or_create_employer(name: str, kind: str) -> Employer:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from safetyops.accounts import operations as accounts
+from safetyops.accounts import sessions
 from safetyops.accounts.forms import LoginForm, PasswordChangeForm
 from safetyops.core.access import allow, public
 from safetyops.core.errors import ValidationFailed
@@ -33,6 +34,7 @@ def login():
     if form.validate_on_submit():
         result = accounts.authenticate(form.email.data, form.password.data)
         if result.user is not None:
+            sessions.start_session(result.user)
             login_user(result.user)
             target = form.next.data
             return redirect(target if is_local_path(target) else url_for("home.index"))
@@ -43,6 +45,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @allow()
 def logout():
+    sessions.end_session(current_user.session_secret)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
@@ -60,9 +63,10 @@ def change_password():
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            login_user(
-                current_user._get_current_object()
-            )  # the session token rotated; keep this device signed in
+            # Every session ended with the change; this device gets a new one.
+            user = current_user._get_current_object()
+            sessions.start_session(user)
+            login_user(user)
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/password.html", form=form)

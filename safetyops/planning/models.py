@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from safetyops.core.db import Base, utcnow
@@ -36,6 +36,16 @@ class CalendarFeed(Base):
     """A campus's private iCalendar feed. The URL's secret is stored as a digest only."""
 
     __tablename__ = "calendar_feed"
+    # One active feed per campus, enforced by the database (partial unique index).
+    __table_args__ = (
+        Index(
+            "uq_calendar_feed_active_campus",
+            "campus_id",
+            unique=True,
+            postgresql_where=text("revoked_at IS NULL"),
+            sqlite_where=text("revoked_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campus_id: Mapped[int] = mapped_column(ForeignKey("campus.id"), index=True)

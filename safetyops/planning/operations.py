@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from safetyops.accounts.models import User
 from safetyops.audit import operations as audit
@@ -93,25 +94,50 @@ def active_feed(campus: Campus) -> CalendarFeed | None:
 
 
 def new_feed_token(campus: Campus, user: User) -> str:
-    """A new secret feed URL token (shown once); the previous one stops working."""
-    revoke_feed(campus)
-    token = FEED_PREFIX + secrets.token_urlsafe(24)
-    feed = CalendarFeed(campus_id=campus.id, token_hash=_digest(token), created_by_id=user.id)
-    db.session.add(feed)
-    db.session.flush()
-    audit.record("create", "calendar_feed", feed.id, {}, campus_id=campus.id)
-    db.session.commit()
-    return token
+    """A new secret feed URL token (shown once); every earlier one stops working.
+
+    The database allows one active feed per campus (a partial unique index). Requests for
+    the same campus take turns on the campus row (PostgreSQL row lock; SQLite serialises
+    writers anyway), so the last one wins and exactly one link works.
+    """
+    for _attempt in range(5):
+        db.session.execute(select(Campus.id).where(Campus.id == campus.id).with_for_update())
+        revoked = _revoke_active(campus)
+        token = FEED_PREFIX + secrets.token_urlsafe(24)
+        feed = CalendarFeed(campus_id=campus.id, token_hash=_digest(token), created_by_id=user.id)
+        db.session.add(feed)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            continue
+        for old_id in revoked:
+            audit.record("revoke", "calendar_feed", old_id, {}, campus_id=campus.id)
+        audit.record("create", "calendar_feed", feed.id, {}, campus_id=campus.id)
+        db.session.commit()
+        return token
+    raise ValidationFailed({"feed": _("The feed is being changed by someone else; try again.")})
+
+
+def _revoke_active(campus: Campus) -> list[int]:
+    """Revoke every active feed of the campus in one statement; the ids this call revoked."""
+    rows = db.session.execute(
+        update(CalendarFeed)
+        .where(CalendarFeed.campus_id == campus.id, CalendarFeed.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .returning(CalendarFeed.id)
+        .execution_options(synchronize_session=False)
+    )
+    return [row[0] for row in rows]
 
 
 def revoke_feed(campus: Campus) -> bool:
-    feed = active_feed(campus)
-    if feed is None:
-        return False
-    feed.revoked_at = utcnow()
-    audit.record("revoke", "calendar_feed", feed.id, {}, campus_id=campus.id)
+    """Turn the campus's feed off: every active link stops working, in one click."""
+    revoked = _revoke_active(campus)
+    for old_id in revoked:
+        audit.record("revoke", "calendar_feed", old_id, {}, campus_id=campus.id)
     db.session.commit()
-    return True
+    return bool(revoked)
 
 
 def campus_for_token(token: str) -> Campus | None:
