@@ -124,8 +124,8 @@ def save_plan(
     # Checkpoints keep the campus's walking order.
     order = {cp.id: cp.walk_order for cp in campus.checkpoints}
     ordered = sorted(checkpoint_ids, key=lambda i: (order[i], i))
-    plan.windows = [RoundPlanWindow(start=a, end=b) for a, b in windows]
-    plan.stops = [RoundPlanStop(checkpoint_id=cid, position=n) for n, cid in enumerate(ordered)]
+    _reconcile_windows(plan, windows)
+    _reconcile_stops(plan, ordered)
     db.session.flush()
     changes = audit.diff(before, _plan_snapshot(plan))
     if changes:
@@ -135,6 +135,33 @@ def save_plan(
     if commit:
         db.session.commit()
     return plan
+
+
+def _reconcile_windows(plan: RoundPlan, windows: list) -> None:
+    """Keep the window rows that stay, drop the others, add the new ones."""
+    wanted = list(windows)
+    for window in list(plan.windows):
+        if (window.start, window.end) in wanted:
+            wanted.remove((window.start, window.end))
+        else:
+            plan.windows.remove(window)
+    plan.windows.extend(RoundPlanWindow(start=a, end=b) for a, b in wanted)
+
+
+def _reconcile_stops(plan: RoundPlan, ordered: list[int]) -> None:
+    """Update the plan's checkpoint list in place. Replacing the rows would insert the new
+    ones before deleting the old (a unique violation on plan + checkpoint)."""
+    existing = {stop.checkpoint_id: stop for stop in plan.stops}
+    for stop in list(plan.stops):
+        if stop.checkpoint_id not in ordered:
+            plan.stops.remove(stop)
+    db.session.flush()  # removed stops are deleted before any is added back
+    for position, checkpoint_id in enumerate(ordered):
+        stop = existing.get(checkpoint_id)
+        if stop is None:
+            plan.stops.append(RoundPlanStop(checkpoint_id=checkpoint_id, position=position))
+        elif stop.position != position:
+            stop.position = position
 
 
 def set_plan_active(plan: RoundPlan, active: bool) -> None:
