@@ -189,9 +189,10 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> Sign
                 update(User)
                 .where(User.id == user.id, User.failed_logins >= limit)
                 .values(locked_until=now + timedelta(minutes=minutes), failed_logins=0)
+                .returning(User.id)
                 .execution_options(synchronize_session=False)
-            )
-            if locked.rowcount:
+            ).first()
+            if locked is not None:
                 audit.record("lockout", "user", user.id, actor_id=user.id)
             db.session.commit()
         return SignInResult(None, wrong)

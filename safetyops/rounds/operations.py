@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -398,7 +398,14 @@ def record_result(round_: Round | RoundRef, payload: Any) -> tuple[RoundResult, 
     # look-up first. A new id is the common case; the primary key catches a repeat (sent
     # twice, or twice at once) at the database.
     try:
-        db.session.execute(insert(RoundResult.__table__).values(_row(result)))
+        # RETURNING, not rowcount: psycopg reports -1 for some prepared INSERT ... SELECTs.
+        stored = db.session.execute(_insert_while_open(result)).first() is not None
+        if not stored:  # the round was completed while this result was on its way
+            db.session.rollback()
+            existing = db.session.get(RoundResult, data.id)
+            if existing is not None:
+                return _same_or_conflict(existing, round_, data), False
+            raise Conflict("the round is completed; corrections are amendments")
         if data.status == "problem":
             db.session.add(_finding_for(result, round_))
         db.session.commit()
@@ -409,6 +416,24 @@ def record_result(round_: Round | RoundRef, payload: Any) -> tuple[RoundResult, 
             raise
         return _same_or_conflict(existing, round_, data), False
     return result, True
+
+
+def _insert_while_open(result: RoundResult):
+    """INSERT the result only if its round is still open, in one statement. On PostgreSQL
+    the round row is share-locked (FOR SHARE), so completion (an UPDATE of that row) waits
+    for the insert to commit, and an insert that waited for a completion re-checks and
+    stores nothing; SQLite runs one writer at a time. Completion and results exclude each
+    other either way."""
+    table = RoundResult.__table__
+    values = _row(result)
+    columns = list(values)
+    source = (
+        select(*[literal(values[c], type_=table.c[c].type) for c in columns])
+        .select_from(Round.__table__)
+        .where(Round.id == result.round_id, Round.completed_at.is_(None))
+        .with_for_update(read=True)
+    )
+    return insert(table).from_select(columns, source).returning(table.c.id)
 
 
 def _row(obj: Any) -> dict[str, Any]:
@@ -447,12 +472,30 @@ def effective_results(round_: Round) -> dict[int, RoundResult]:
 
 
 def complete_round(round_: Round, reason: str = "") -> Round:
-    """Finish a round. Unchecked checkpoints need a reason. Completing twice is harmless."""
-    if round_.is_completed:
+    """Finish a round. Unchecked checkpoints need a reason. Completing twice is harmless and
+    records one event.
+
+    The round is marked completed first (a conditional UPDATE that takes the row lock and
+    waits for results being stored right now), then its results are counted: no result can
+    slip in between the count and the completion.
+    """
+    completed_at = utcnow()
+    marked = db.session.execute(
+        update(Round)
+        .where(Round.id == round_.id, Round.completed_at.is_(None))
+        .values(completed_at=completed_at)
+        .returning(Round.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if marked is None:  # already completed (a double tap, a retry, another tablet)
+        db.session.rollback()
+        db.session.refresh(round_)
         return round_
+    db.session.expire(round_, ["results"])
     unchecked = [c for c in round_.checkpoint_ids if c not in effective_results(round_)]
     reason = (reason or "").strip()
     if unchecked and not reason:
+        db.session.rollback()
         raise ValidationFailed(
             {
                 "reason": _(
@@ -461,7 +504,7 @@ def complete_round(round_: Round, reason: str = "") -> Round:
                 )
             }
         )
-    round_.completed_at = utcnow()
+    round_.completed_at = completed_at
     round_.incomplete_reason = reason if unchecked else ""
     audit.record(
         "complete",

@@ -115,13 +115,14 @@ def finish_interrupted_runs(before: datetime) -> int:
     """Mark runs that never finished (their process or the database stopped mid-run) as
     failed, so ``jobs list`` tells the truth. Called by the scheduler when it becomes active:
     no run of its own is in flight then."""
-    result = db.session.execute(
+    finished = db.session.execute(
         update(JobRun)
         .where(JobRun.finished_at.is_(None), JobRun.started_at < before)
         .values(finished_at=utcnow(), ok=False, summary="interrupted: the run never finished")
-    )
+        .returning(JobRun.id)
+    ).all()
     db.session.commit()
-    return result.rowcount or 0
+    return len(finished)
 
 
 def last_runs() -> dict[str, JobRun]:
