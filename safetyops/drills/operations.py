@@ -12,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from safetyops.accounts.models import Role, User
+from safetyops.accounts.models import User
 from safetyops.audit import operations as audit
 from safetyops.campuses.models import Campus
 from safetyops.compliance.engine import DrillFact
 from safetyops.compliance.operations import extra_drill_types
+from safetyops.core import record_rules
 from safetyops.core.csv import ImportReport
 from safetyops.core.db import utcnow
 from safetyops.core.errors import NotAllowed, ValidationFailed
@@ -177,19 +178,10 @@ def _snapshot(drill: Drill) -> dict[str, Any]:
     return snap
 
 
-def can_sign_off(user: User, drill: Drill) -> bool:
-    """The safety department, or a principal of the drill's campus."""
-    if user.role in (Role.SUPERVISOR, Role.SAFETY_ADMIN):
-        return True
-    return user.role == Role.PRINCIPAL and (
-        drill.campus.principal_id == user.id or drill.campus_id in {c.id for c in user.campuses}
-    )
-
-
 def sign_off(drill: Drill, user: User) -> Drill:
     if drill.is_signed_off:
         return drill
-    if not can_sign_off(user, drill):
+    if not record_rules.may_sign_off_drill(user, drill):
         raise NotAllowed(_("Only the campus principal or the safety department signs off."))
     drill.signed_off_by_id = user.id
     drill.signed_off_at = utcnow()
@@ -206,6 +198,12 @@ def sign_off(drill: Drill, user: User) -> Drill:
 
 def update_drill(drill: Drill, data: dict[str, Any], user: User, reason: str = "") -> Drill:
     """Edit a draft record; a signed-off record only changes through an amendment."""
+    if not record_rules.may_change_drill(user, drill):
+        raise NotAllowed(
+            _("Only the campus principal, a supervisor or the safety department amends this.")
+            if drill.is_signed_off
+            else _("Only whoever logged this record, or a signer, edits it before sign-off.")
+        )
     values = _clean(drill.campus, data)
     before = _snapshot(drill)
     reason = (reason or "").strip()

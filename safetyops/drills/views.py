@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -23,6 +24,7 @@ from flask_login import current_user
 
 from safetyops.accounts.models import Role
 from safetyops.calendar.domain import school_year_label, school_year_of
+from safetyops.core import record_rules
 from safetyops.core.access import allow, campus_for, require_campus_access
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.forms import apply_errors, date_arg
@@ -158,7 +160,8 @@ def show(drill_id: int):
         drill=drill,
         campus=drill.campus,
         labels=TYPE_LABELS,
-        can_sign=drills_service.can_sign_off(current_user, drill),
+        can_sign=record_rules.may_sign_off_drill(current_user, drill),
+        can_change=record_rules.may_change_drill(current_user, drill),
     )
 
 
@@ -180,6 +183,8 @@ def sign_off(drill_id: int):
 def edit(drill_id: int):
     """Edit a draft; amend a signed-off record (a reason is required)."""
     drill = _drill_or_404(drill_id)
+    if not record_rules.may_change_drill(current_user, drill):
+        abort(403)
     form = AmendDrillForm() if drill.is_signed_off else DrillForm()
     form.drill_type.choices = type_choices(drills_service.drill_types())
     if request.method == "GET":

@@ -17,8 +17,9 @@ from safetyops.accounts.models import User, user_campus
 from safetyops.audit import operations as audit
 from safetyops.calendar.operations import school_day_checker
 from safetyops.campuses.models import Campus, Checkpoint
+from safetyops.core import record_rules
 from safetyops.core.db import utcnow
-from safetyops.core.errors import ValidationFailed
+from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.extensions import db
 from safetyops.findings.models import ActionTaken, Finding, FindingKind, FindingStatus
 from safetyops.rounds import domain
@@ -525,10 +526,14 @@ def amend_round(
     changes: dict | None = None,
 ) -> RoundAmendment:
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": _("An amendment needs a reason.")})
     if not round_.is_completed:
         raise ValidationFailed({"reason": _("Rounds in progress are corrected by re-checking.")})
+    if not record_rules.may_amend_round(author, round_):
+        raise NotAllowed(
+            _("Only its officer, a supervisor or the safety department amends a round.")
+        )
+    if not reason:
+        raise ValidationFailed({"reason": _("An amendment needs a reason.")})
     if result_id and result_id not in {r.id for r in round_.results}:
         raise ValidationFailed({"result_id": _("Not a result of this round.")})
     amendment = RoundAmendment(

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -23,9 +24,10 @@ from sqlalchemy.orm import selectinload
 
 from safetyops.accounts.models import Role
 from safetyops.campuses.models import Checkpoint
+from safetyops.core import record_rules
 from safetyops.core.access import allow, campus_for, require_campus_access, visible_campus_ids
 from safetyops.core.db import utcnow
-from safetyops.core.errors import ValidationFailed
+from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.forms import apply_errors, choices, date_arg
 from safetyops.extensions import db
 from safetyops.rounds import operations as rounds_service
@@ -85,7 +87,7 @@ def walk(round_id: int):
     latest = rounds_service.effective_results(round_)
     walking = not round_.is_completed and round_.officer_id == current_user.id
     amend_form = None
-    if round_.is_completed and Role(current_user.role) in (*WALKERS,):
+    if record_rules.may_amend_round(current_user, round_):
         amend_form = AmendForm()
         amend_form.result_id.choices = choices(
             [("", _("(the round as a whole)"))]
@@ -167,6 +169,8 @@ def amend(round_id: int):
             flash(_("Amendment recorded beside the original."), "success")
         except ValidationFailed as exc:
             flash(" ".join(exc.errors.values()), "error")
+        except NotAllowed:
+            abort(403)
     else:
         flash(_("An amendment needs a reason and the correct record."), "error")
     return redirect(url_for("rounds.walk", round_id=round_id))
