@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from safetyops.core.db import Base, utcnow
@@ -106,6 +106,9 @@ class DrillAmendment(Base):
     reason: Mapped[str] = mapped_column(Text)
     # {field: [old, new]}
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Set by a database trigger when the drill row changes with it: one amendment allows
+    # exactly one change of a signed-off record (migration 0008).
+    applied: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     drill: Mapped[Drill] = relationship(back_populates="amendments")
     author: Mapped[User] = relationship()

@@ -218,9 +218,15 @@ def update_drill(drill: Drill, data: dict[str, Any], user: User, reason: str = "
         db.session.rollback()
         return drill
     if drill.is_signed_off:
+        # The amendment is written before the record changes: the database lets a
+        # signed-off drill change only with a fresh amendment (migration 0008).
+        db.session.expire(drill, list(values))
         db.session.add(
-            DrillAmendment(drill=drill, author_id=user.id, reason=reason, changes=changes)
+            DrillAmendment(drill_id=drill.id, author_id=user.id, reason=reason, changes=changes)
         )
+        db.session.flush()
+        for key, value in values.items():
+            setattr(drill, key, value)
         audit.record(
             "amend",
             "drill",

@@ -480,15 +480,17 @@ def complete_round(round_: Round, reason: str = "") -> Round:
     waits for results being stored right now), then its results are counted: no result can
     slip in between the count and the completion.
     """
-    completed_at = utcnow()
-    marked = db.session.execute(
+    # Claim the open round first: a write that takes its row lock (PostgreSQL) or the
+    # database's write lock (SQLite), so results being stored right now are in before we
+    # count, and none can follow. A completed round is frozen by a database trigger.
+    claimed = db.session.execute(
         update(Round)
         .where(Round.id == round_.id, Round.completed_at.is_(None))
-        .values(completed_at=completed_at)
+        .values(incomplete_reason=Round.incomplete_reason)
         .returning(Round.id)
         .execution_options(synchronize_session=False)
     ).first()
-    if marked is None:  # already completed (a double tap, a retry, another tablet)
+    if claimed is None:  # already completed (a double tap, a retry, another tablet)
         db.session.rollback()
         db.session.refresh(round_)
         return round_
@@ -505,8 +507,13 @@ def complete_round(round_: Round, reason: str = "") -> Round:
                 )
             }
         )
-    round_.completed_at = completed_at
-    round_.incomplete_reason = reason if unchecked else ""
+    db.session.execute(
+        update(Round)
+        .where(Round.id == round_.id)
+        .values(completed_at=utcnow(), incomplete_reason=reason if unchecked else "")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(round_, ["completed_at", "incomplete_reason"])
     audit.record(
         "complete",
         "round",
