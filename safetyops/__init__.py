@@ -187,6 +187,7 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from safetyops.core.navigation import navigation_for
+    from safetyops.core.submissions import new_submission_id
     from safetyops.core.timefmt import localday, localtime
     from safetyops.notifications import operations as notifications
 
@@ -198,11 +199,17 @@ def register_template_helpers(app: Flask) -> None:
         # Emails are rendered by the scheduler, outside any request: no user there. Pages
         # rendered while the database is down must not load the user (that needs it).
         if has_request_context() and g.get("database_down"):
-            return {"nav_items": [], "get_locale": get_locale, "unread_notifications": lambda: 0}
+            return {
+                "nav_items": [],
+                "get_locale": get_locale,
+                "unread_notifications": lambda: 0,
+                "submission_id": new_submission_id,
+            }
         user = current_user if has_request_context() and current_user.is_authenticated else None
         return {
             "nav_items": navigation_for(user) if user else [],
             "get_locale": get_locale,
+            "submission_id": new_submission_id,
             # Called by the header only: one small count query per page for signed-in users.
             "unread_notifications": lambda: notifications.unread_count(user) if user else 0,
         }

@@ -7,6 +7,7 @@ from safetyops.audit import models as audit
 from safetyops.calendar import models as calendar
 from safetyops.campuses import models as campuses
 from safetyops.compliance import models as compliance
+from safetyops.core import submissions
 from safetyops.drills import models as drills
 from safetyops.findings import models as findings
 from safetyops.notifications import models as notifications
@@ -28,4 +29,5 @@ AREAS = (
     reports,
     rounds,
     scheduler,
+    submissions,
 )

@@ -14,6 +14,7 @@ from safetyops.campuses.models import Campus
 from safetyops.core.access import admin_only
 from safetyops.core.errors import ValidationFailed
 from safetyops.core.forms import ButtonForm, apply_errors, choices
+from safetyops.core.submissions import once_per_submission
 from safetyops.extensions import db
 
 
@@ -48,6 +49,7 @@ def users():
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @admin_only
+@once_per_submission
 def user_new():
     form = UserForm()
     _fill_user_choices(form)
@@ -66,6 +68,7 @@ def user_new():
 
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
 @admin_only
+@once_per_submission
 def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)

@@ -17,6 +17,7 @@ from safetyops.campuses.models import Campus
 from safetyops.config import DEMO_PASSWORD
 from safetyops.core.db import utcnow
 from safetyops.core.errors import ValidationFailed
+from safetyops.core.transitions import transition
 from safetyops.extensions import db
 
 AUDITED_FIELDS = ["email", "name", "role", "employer_id", "active", "campus_codes"]
@@ -111,9 +112,8 @@ def update_user(
 
 
 def set_active(user: User, active: bool) -> None:
-    if user.active == active:
-        return
-    user.active = active
+    if not transition(user, User.active.is_(not active), active=active):
+        return  # already so: a double click, or another administrator first
     end_all_sessions(user)
     if not active:
         for token in user.tokens:

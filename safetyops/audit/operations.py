@@ -55,9 +55,10 @@ def record_active_change(obj: Any, active: bool, entity_type: str, campus_id: in
 
     The caller commits, so the change and its audit event land together.
     """
-    if obj.active == active:
-        return False
-    obj.active = active
+    from safetyops.core.transitions import transition  # audit is imported by core modules
+
+    if not transition(obj, type(obj).active.is_(not active), active=active):
+        return False  # already so (a double click, or someone else first)
     record(
         "reactivate" if active else "deactivate",
         entity_type,

@@ -13,6 +13,7 @@ from safetyops.campuses.models import Campus
 from safetyops.core.access import admin_only
 from safetyops.core.errors import ValidationFailed
 from safetyops.core.forms import ButtonForm, apply_errors, choices
+from safetyops.core.submissions import once_per_submission
 from safetyops.extensions import db
 
 bp = Blueprint("calendar", __name__)
@@ -57,6 +58,7 @@ def _entry_values(form: CalendarEntryForm) -> dict:
 
 @bp.route("/admin/calendar/new", methods=["GET", "POST"])
 @admin_only
+@once_per_submission
 def new():
     form = CalendarEntryForm()
     form.campus_id.choices = _campus_choices()
@@ -83,6 +85,7 @@ def new():
 
 @bp.route("/admin/calendar/<int:entry_id>/edit", methods=["GET", "POST"])
 @admin_only
+@once_per_submission
 def edit(entry_id: int):
     entry = db.get_or_404(CalendarEntry, entry_id)
     form = CalendarEntryForm(obj=entry)

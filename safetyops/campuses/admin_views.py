@@ -14,6 +14,7 @@ from safetyops.campuses.views import bp
 from safetyops.core.access import admin_only
 from safetyops.core.errors import ValidationFailed
 from safetyops.core.forms import ButtonForm, apply_errors, choices
+from safetyops.core.submissions import once_per_submission
 from safetyops.extensions import db
 
 
@@ -43,6 +44,7 @@ def admin_index():
 
 @bp.route("/admin/campuses/new", methods=["GET", "POST"])
 @admin_only
+@once_per_submission
 def new():
     form = CampusForm()
     form.principal_id.choices = _principal_choices()
@@ -59,6 +61,7 @@ def new():
 
 @bp.route("/admin/campuses/<code>/edit", methods=["GET", "POST"])
 @admin_only
+@once_per_submission
 def edit(code: str):
     campus = _campus_or_404(code)
     form = CampusForm(obj=campus)
@@ -98,6 +101,7 @@ def checkpoints(code: str):
 
 @bp.route("/admin/campuses/<code>/checkpoints/new", methods=["GET", "POST"])
 @admin_only
+@once_per_submission
 def checkpoint_new(code: str):
     campus = _campus_or_404(code)
     form = CheckpointForm()
@@ -118,6 +122,7 @@ def checkpoint_new(code: str):
 
 @bp.route("/admin/checkpoints/<int:checkpoint_id>/edit", methods=["GET", "POST"])
 @admin_only
+@once_per_submission
 def checkpoint_edit(checkpoint_id: int):
     checkpoint = db.get_or_404(Checkpoint, checkpoint_id)
     form = CheckpointForm(obj=checkpoint)

@@ -21,6 +21,7 @@ from safetyops.core import record_rules
 from safetyops.core.csv import ImportReport
 from safetyops.core.db import utcnow
 from safetyops.core.errors import NotAllowed, ValidationFailed
+from safetyops.core.transitions import transition
 from safetyops.drills.csv import parse_drills
 from safetyops.drills.domain import CANONICAL, SHELTER_HAZARDS, canonical_type
 from safetyops.drills.models import DRILL_FIELDS, Drill, DrillAmendment, MedicalCall
@@ -183,8 +184,12 @@ def sign_off(drill: Drill, user: User) -> Drill:
         return drill
     if not record_rules.may_sign_off_drill(user, drill):
         raise NotAllowed(_("Only the campus principal or the safety department signs off."))
-    drill.signed_off_by_id = user.id
-    drill.signed_off_at = utcnow()
+    signed = transition(
+        drill, Drill.signed_off_at.is_(None), signed_off_by_id=user.id, signed_off_at=utcnow()
+    )
+    if not signed:  # signed off a moment ago (a double tap, or another signer)
+        db.session.rollback()
+        return drill
     audit.record(
         "sign_off",
         "drill",

@@ -28,6 +28,7 @@ from safetyops.core import record_rules
 from safetyops.core.access import allow, campus_for, require_campus_access
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.forms import apply_errors, date_arg
+from safetyops.core.submissions import once_per_submission
 from safetyops.core.timefmt import campus_today
 from safetyops.drills import operations as drills_service
 from safetyops.drills.forms import (
@@ -99,6 +100,7 @@ def _fill_form(form: DrillForm, drill: Drill) -> None:
 
 @bp.route("/campuses/<code>/drills/new", methods=["GET", "POST"])
 @allow(*LOGGERS)
+@once_per_submission
 def new(code: str):
     campus = campus_for(current_user, code)
     form = DrillForm()
@@ -180,6 +182,7 @@ def sign_off(drill_id: int):
 
 @bp.route("/drills/<int:drill_id>/edit", methods=["GET", "POST"])
 @allow(*LOGGERS)
+@once_per_submission
 def edit(drill_id: int):
     """Edit a draft; amend a signed-off record (a reason is required)."""
     drill = _drill_or_404(drill_id)
@@ -309,6 +312,7 @@ def export_print(code: str):
 
 @bp.route("/campuses/<code>/medical/new", methods=["GET", "POST"])
 @allow(Role.OFFICER, Role.SUPERVISOR, Role.SAFETY_ADMIN)
+@once_per_submission
 def new_medical(code: str):
     campus = campus_for(current_user, code)
     form = MedicalCallForm()

@@ -14,6 +14,7 @@ from safetyops.accounts.models import User
 from safetyops.audit import operations as audit
 from safetyops.core.db import utcnow
 from safetyops.core.errors import ValidationFailed
+from safetyops.core.transitions import transition
 from safetyops.extensions import db
 from safetyops.findings.models import Finding, FindingStatus
 
@@ -71,11 +72,16 @@ def list_findings(filters: FindingFilters, limit: int = 200) -> list[Finding]:
 
 
 def acknowledge(finding: Finding, user: User) -> None:
-    if finding.status != FindingStatus.OPEN:
+    acknowledged = transition(
+        finding,
+        Finding.status == FindingStatus.OPEN,
+        status=FindingStatus.ACKNOWLEDGED,
+        acknowledged_at=utcnow(),
+        acknowledged_by_id=user.id,
+    )
+    if not acknowledged:
+        db.session.rollback()
         raise ValidationFailed({"status": _("Only open findings can be acknowledged.")})
-    finding.status = FindingStatus.ACKNOWLEDGED
-    finding.acknowledged_at = utcnow()
-    finding.acknowledged_by_id = user.id
     audit.record(
         "acknowledge",
         "finding",
@@ -88,15 +94,20 @@ def acknowledge(finding: Finding, user: User) -> None:
 
 def resolve(finding: Finding, user: User, resolution: str) -> None:
     resolution = (resolution or "").strip()
-    if finding.status == FindingStatus.RESOLVED:
-        raise ValidationFailed({"resolution": _("This finding is already resolved.")})
     if not resolution:
         raise ValidationFailed({"resolution": _("Say how it was resolved.")})
     before = finding.status
-    finding.status = FindingStatus.RESOLVED
-    finding.resolved_at = utcnow()
-    finding.resolved_by_id = user.id
-    finding.resolution = resolution
+    resolved = transition(
+        finding,
+        Finding.status != FindingStatus.RESOLVED,
+        status=FindingStatus.RESOLVED,
+        resolved_at=utcnow(),
+        resolved_by_id=user.id,
+        resolution=resolution,
+    )
+    if not resolved:  # someone (or a double tap) resolved it first: theirs stands
+        db.session.rollback()
+        raise ValidationFailed({"resolution": _("This finding is already resolved.")})
     audit.record(
         "resolve",
         "finding",

@@ -17,6 +17,7 @@ from safetyops.campuses.models import Campus
 from safetyops.compliance import queries as compliance
 from safetyops.core.db import utcnow
 from safetyops.core.errors import ValidationFailed
+from safetyops.core.transitions import transition
 from safetyops.drills.domain import canonical_type
 from safetyops.extensions import db
 from safetyops.planning.models import CalendarFeed, DrillPlan
@@ -60,8 +61,7 @@ def plan_drill(campus: Campus, data: dict, user: User) -> DrillPlan:
 
 
 def cancel_plan(plan: DrillPlan) -> None:
-    if plan.cancelled_at is None:
-        plan.cancelled_at = utcnow()
+    if transition(plan, DrillPlan.cancelled_at.is_(None), cancelled_at=utcnow()):
         audit.record(
             "cancel", "drill_plan", plan.id, {"cancelled": [False, True]}, campus_id=plan.campus_id
         )

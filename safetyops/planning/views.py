@@ -19,6 +19,7 @@ from flask_login import current_user
 from safetyops.core.access import allow, campus_for, public, require_campus_access
 from safetyops.core.errors import ValidationFailed
 from safetyops.core.forms import apply_errors
+from safetyops.core.submissions import once_per_submission
 from safetyops.core.timefmt import campus_today
 from safetyops.drills.forms import TYPE_LABELS, type_choices
 from safetyops.drills.operations import drill_types
@@ -32,6 +33,7 @@ bp = Blueprint("planning", __name__)
 
 @bp.route("/campuses/<code>/drill-plans", methods=["POST"])
 @allow(*PLANNERS)
+@once_per_submission
 def plan_new(code: str):
     campus = campus_for(current_user, code)
     form = PlanForm()

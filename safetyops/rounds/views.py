@@ -29,6 +29,7 @@ from safetyops.core.access import allow, campus_for, require_campus_access, visi
 from safetyops.core.db import utcnow
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.forms import apply_errors, choices, date_arg
+from safetyops.core.submissions import once_per_submission
 from safetyops.extensions import db
 from safetyops.rounds import operations as rounds_service
 from safetyops.rounds import photos
@@ -153,6 +154,7 @@ def complete(round_id: int):
 
 @bp.route("/rounds/<int:round_id>/amend", methods=["POST"])
 @allow(*WALKERS)
+@once_per_submission
 def amend(round_id: int):
     round_ = _round_or_404(round_id)
     form = AmendForm()
@@ -261,6 +263,7 @@ def _plan_form(campus, plan=None) -> PlanForm:
 
 @bp.route("/campuses/<code>/round-plans/new", methods=["GET", "POST"])
 @allow(*PLANNERS)
+@once_per_submission
 def plan_new(code: str):
     campus = campus_for(current_user, code)
     form = _plan_form(campus)
@@ -282,6 +285,7 @@ def plan_new(code: str):
 
 @bp.route("/round-plans/<int:plan_id>/edit", methods=["GET", "POST"])
 @allow(*PLANNERS)
+@once_per_submission
 def plan_edit(plan_id: int):
     plan = db.get_or_404(RoundPlan, plan_id)
     require_campus_access(current_user, plan.campus_id)
