@@ -101,6 +101,9 @@ def _select_locale():
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area (its views.py; admin_views.py adds to it), plus the API."""
+    from safetyops.core.input_guard import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     from safetyops.accounts import admin_views as _accounts_admin  # noqa: F401
     from safetyops.accounts.views import bp as accounts_bp
     from safetyops.api import bp as api_bp
@@ -139,6 +142,11 @@ def register_blueprints(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from safetyops.audit import operations as audit
     from safetyops.core.access import enforce_access
+    from safetyops.core.input_guard import check_request_text
+
+    @app.before_request
+    def _refuse_unstorable_text():
+        check_request_text()
 
     @app.before_request
     def _authorize():

@@ -6,7 +6,7 @@ terms of its own uses them instead of the district's terms; closures add up.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -30,9 +30,12 @@ class Closure:
 
 
 def days(start: date, end: date) -> Iterator[date]:
+    """Every day from ``start`` to ``end`` inclusive (safe up to the last representable day)."""
     day = start
     while day <= end:
         yield day
+        if day == date.max:
+            return
         day += timedelta(days=1)
 
 
@@ -56,7 +59,17 @@ class SchoolCalendar:
 
     @cached_property
     def _closed(self) -> frozenset[date]:
-        return frozenset(d for c in self.closures for d in days(c.start, c.end))
+        """Closed days that matter: those inside a term (a closure outside every term
+        changes nothing, so a range from year 1 to 9999 costs no more than its terms)."""
+        if not self.terms:
+            return frozenset()
+        first, last = self.terms[0].start, max(t.end for t in self.terms)
+        return frozenset(
+            d
+            for c in self.closures
+            if c.end >= first and c.start <= last
+            for d in days(max(c.start, first), min(c.end, last))
+        )
 
     @cached_property
     def _school_days(self) -> tuple[date, ...]:
@@ -84,7 +97,7 @@ class SchoolCalendar:
     def school_days_between(self, start: date, end: date) -> int:
         """How many school days fall in ``start``..``end`` inclusive."""
         index = self._school_days
-        return bisect_left(index, end + timedelta(days=1)) - bisect_left(index, start)
+        return bisect_right(index, end) - bisect_left(index, start)
 
     def nth_school_day(self, start: date, n: int) -> date | None:
         """The ``n``-th school day on or after ``start`` (n = 1 is the first); None past the end."""

@@ -13,7 +13,9 @@ from safetyops.calendar.csv import parse_calendar
 from safetyops.calendar.domain import Closure, SchoolCalendar, Term, build_calendar
 from safetyops.calendar.models import CalendarEntry, CalendarKind
 from safetyops.campuses.models import Campus
+from safetyops.core import dates
 from safetyops.core.csv import ImportReport
+from safetyops.core.db import utcnow
 from safetyops.core.errors import ValidationFailed
 from safetyops.extensions import db
 
@@ -77,8 +79,13 @@ def _validate(data: dict) -> dict:
     if not name:
         errors["name"] = _("Give it a name, e.g. Fall 2026 or Thanksgiving break.")
     start, end = data.get("start_date"), data.get("end_date") or data.get("start_date")
+    today = utcnow().date()
     if not isinstance(start, date):
         errors["start_date"] = _("Enter the first day.")
+    elif not dates.in_range(start, today):
+        errors["start_date"] = dates.range_message(today)
+    elif isinstance(end, date) and not dates.in_range(end, today):
+        errors["end_date"] = dates.range_message(today)
     elif isinstance(end, date) and end < start:
         errors["end_date"] = _("The last day is before the first day.")
     if errors:

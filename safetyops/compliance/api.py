@@ -9,7 +9,9 @@ from flask_login import current_user
 
 from safetyops.api.blueprint import bp
 from safetyops.compliance import queries as compliance
+from safetyops.core import dates
 from safetyops.core.access import allow, campus_for, json_error
+from safetyops.core.db import utcnow
 from safetyops.core.timefmt import campus_today
 
 
@@ -24,4 +26,6 @@ def campus_compliance(code: str):
             as_of = date.fromisoformat(request.args["as_of"])
         except ValueError:
             return json_error(400, "as_of must be a date: YYYY-MM-DD", field="as_of")
+        if not dates.in_range(as_of, utcnow().date()):
+            return json_error(400, "as_of " + dates.range_message(utcnow().date()), field="as_of")
     return jsonify(compliance.as_json(compliance.for_campus(campus, as_of), as_of))

@@ -26,9 +26,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
+        field = getattr(error, "field", None)
         if wants_json():
             custom = error.description != type(error).description
-            return json_error(code, error.description if custom else error.name.lower())
+            extra = {"field": field} if field else {}
+            return json_error(code, error.description if custom else error.name.lower(), **extra)
         messages = {
             403: _("You do not have access to this page."),
             404: _("We could not find that page. It may have moved, or you may not have access."),

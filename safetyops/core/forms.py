@@ -8,7 +8,9 @@ from flask import request
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField, widgets
 
-from safetyops.core.errors import ValidationFailed
+from safetyops.core import dates
+from safetyops.core.db import utcnow
+from safetyops.core.errors import InvalidArgument, ValidationFailed
 
 
 def apply_errors(form: FlaskForm, exc: ValidationFailed) -> None:
@@ -34,11 +36,29 @@ class CheckboxesField(SelectMultipleField):
 
 
 def date_arg(name: str, default: date | None = None) -> date | None:
-    """An ISO date from the query string; ``default`` when absent or malformed."""
+    """An ISO date from the query string; ``default`` when absent or malformed. A date
+    outside the accepted range (core.dates) is refused with a 400 naming the parameter."""
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        value = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return default
+    if not dates.in_range(value, utcnow().date()):
+        raise InvalidArgument(name, dates.range_message(utcnow().date()))
+    return value
+
+
+def year_arg(name: str, default: int) -> int:
+    """A school year from the query string (``?year=2026``); out of range is a 400."""
+    raw = request.args.get(name, "")
+    if not raw:
+        return default
+    try:
+        year = int(raw)
+    except ValueError:
+        raise InvalidArgument(name, "must be a year such as 2026") from None
+    if not dates.year_in_range(year, utcnow().date()):
+        raise InvalidArgument(name, dates.range_message(utcnow().date()))
+    return year
 
 
 class ButtonForm(FlaskForm):

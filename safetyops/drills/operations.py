@@ -17,7 +17,7 @@ from safetyops.audit import operations as audit
 from safetyops.campuses.models import Campus
 from safetyops.compliance.engine import DrillFact
 from safetyops.compliance.operations import extra_drill_types
-from safetyops.core import record_rules
+from safetyops.core import dates, record_rules
 from safetyops.core.csv import ImportReport
 from safetyops.core.db import utcnow
 from safetyops.core.errors import NotAllowed, ValidationFailed
@@ -38,6 +38,9 @@ PROBLEM_CHOICES = (
     "other",
 )
 OBSERVER_CHOICES = ("fire", "police", "district", "other")
+# Counts (occupants, staff, seconds) are stored as 32-bit integers; a school has far fewer.
+COUNT_MAX = 1_000_000
+
 MEDICAL_ACTIONS = ("first_aid", "aed", "cpr", "called_911", "escorted_ems")
 TEXT_MAX = 4000
 
@@ -76,10 +79,14 @@ def _clean(campus: Campus, data: dict[str, Any]) -> dict[str, Any]:
         errors["started_at"] = _("Enter when it started.")
     elif started > utcnow() + timedelta(hours=1):
         errors["started_at"] = _("That is in the future.")
+    elif not dates.in_range(started, utcnow().date()):
+        errors["started_at"] = dates.range_message(utcnow().date())
     if ended is not None and (not isinstance(ended, datetime) or ended.tzinfo is None):
         errors["ended_at"] = _("Enter when it ended.")
     elif ended is not None and isinstance(started, datetime) and ended < started:
         errors["ended_at"] = _("It cannot end before it started.")
+    elif ended is not None and not dates.in_range(ended, utcnow().date()):
+        errors["ended_at"] = dates.range_message(utcnow().date())
     values["started_at"], values["ended_at"] = started, ended
     for name in ("staff_participating", "occupants", "time_to_complete_seconds"):
         value = data.get(name)
@@ -87,6 +94,8 @@ def _clean(campus: Campus, data: dict[str, Any]) -> dict[str, Any]:
             values[name] = None
         elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
             errors[name] = _("Enter a whole number, 0 or more.")
+        elif value > COUNT_MAX:
+            errors[name] = _("At most %(n)d.", n=COUNT_MAX)
         else:
             values[name] = value
     for name, limit in (
@@ -261,6 +270,8 @@ def record_medical_call(
     called = data.get("called_at")
     if not isinstance(called, datetime) or called.tzinfo is None:
         errors["called_at"] = _("Enter when the call came.")
+    elif called > utcnow() + timedelta(hours=1) or not dates.in_range(called, utcnow().date()):
+        errors["called_at"] = _("That is not a time a call could have come.")
     location = (data.get("location") or "").strip()
     if not location:
         errors["location"] = _("Where on campus? (a place, not a person)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 from datetime import date, datetime
@@ -26,8 +25,9 @@ from safetyops.accounts.models import Role
 from safetyops.calendar.domain import school_year_label, school_year_of
 from safetyops.core import record_rules
 from safetyops.core.access import allow, campus_for, require_campus_access
+from safetyops.core.csv_export import SafeWriter
 from safetyops.core.errors import NotAllowed, ValidationFailed
-from safetyops.core.forms import apply_errors, date_arg
+from safetyops.core.forms import apply_errors, date_arg, year_arg
 from safetyops.core.submissions import once_per_submission
 from safetyops.core.timefmt import campus_today
 from safetyops.drills import operations as drills_service
@@ -138,7 +138,7 @@ def _label(drill: Drill) -> str:
 @allow(*REVIEWERS)
 def index(code: str):
     campus = campus_for(current_user, code)
-    year = request.args.get("year", type=int) or school_year_of(campus_today(campus))
+    year = year_arg("year", school_year_of(campus_today(campus)))
     start, end = drills_service.school_year_bounds(year)
     records = drills_service.drills_between(campus, start, end)
     calls = drills_service.medical_calls_between(campus, start, end)
@@ -257,7 +257,7 @@ def _csv_row(drill: Drill) -> list:
 
 def _year_records(code: str):
     campus = campus_for(current_user, code)
-    year = request.args.get("year", type=int) or school_year_of(campus_today(campus))
+    year = year_arg("year", school_year_of(campus_today(campus)))
     start, end = drills_service.school_year_bounds(year)
     return campus, year, drills_service.drills_between(campus, start, end, with_people=True)
 
@@ -267,7 +267,7 @@ def _year_records(code: str):
 def export_csv(code: str):
     campus, year, records = _year_records(code)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(CSV_COLUMNS)
     for drill in records:
         writer.writerow(_csv_row(drill))

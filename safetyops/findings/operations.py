@@ -71,6 +71,9 @@ def list_findings(filters: FindingFilters, limit: int = 200) -> list[Finding]:
     return list(db.session.scalars(query))
 
 
+RESOLUTION_MAX = 2000
+
+
 def acknowledge(finding: Finding, user: User) -> None:
     acknowledged = transition(
         finding,
@@ -93,9 +96,13 @@ def acknowledge(finding: Finding, user: User) -> None:
 
 
 def resolve(finding: Finding, user: User, resolution: str) -> None:
+    if not isinstance(resolution, str | None):
+        raise ValidationFailed({"resolution": _("Say how it was resolved.")})
     resolution = (resolution or "").strip()
     if not resolution:
         raise ValidationFailed({"resolution": _("Say how it was resolved.")})
+    if len(resolution) > RESOLUTION_MAX:
+        raise ValidationFailed({"resolution": _("At most %(n)d characters.", n=RESOLUTION_MAX)})
     before = finding.status
     resolved = transition(
         finding,

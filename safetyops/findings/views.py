@@ -18,6 +18,7 @@ from safetyops.core.access import (
 )
 from safetyops.core.errors import ValidationFailed
 from safetyops.core.forms import date_arg
+from safetyops.core.redirects import is_local_path
 from safetyops.extensions import db
 from safetyops.findings import operations as findings_service
 from safetyops.findings.models import Finding, FindingStatus
@@ -66,11 +67,11 @@ def _finding(finding_id: int) -> Finding:
 
 
 def _back():
-    return redirect(
-        request.form.get("back")
-        if (request.form.get("back") or "").startswith("/findings")
-        else url_for("findings.index")
-    )
+    back = request.form.get("back") or ""
+    # Only back to the findings list (with its filters): a local path, no line breaks.
+    if is_local_path(back) and back.startswith("/findings"):
+        return redirect(back)
+    return redirect(url_for("findings.index"))
 
 
 @bp.route("/findings/<int:finding_id>/acknowledge", methods=["POST"])

@@ -16,8 +16,11 @@ def parse_week(label: str) -> tuple[date, date]:
     match = WEEK_RE.match(label or "")
     if not match:
         raise ValueError("week must look like 2026-W47")
-    monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    return monday, monday + timedelta(days=6)
+    try:
+        monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        return monday, monday + timedelta(days=6)
+    except OverflowError:  # the last week of year 9999 ends in year 10000
+        raise ValueError("week is out of range") from None
 
 
 def week_label(day: date) -> str:

@@ -3,7 +3,6 @@ so a year of district results exports in constant memory."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,6 +11,7 @@ from sqlalchemy import select
 
 from safetyops.accounts.models import User
 from safetyops.campuses.models import Campus, Checkpoint
+from safetyops.core.csv_export import SafeWriter
 from safetyops.drills.models import Drill
 from safetyops.extensions import db
 from safetyops.findings.models import Finding
@@ -121,7 +121,7 @@ def _cell(kind: str, index: int, value):
 def stream_csv(kind: str, campus_ids: list[int] | None, start: date, end: date) -> Iterator[str]:
     """CSV text in chunks; the rows come from a streaming cursor, ``BATCH`` at a time."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(EXPORTS[kind])
     result = db.session.execute(
         _query(kind, campus_ids, start, end), execution_options={"yield_per": BATCH}

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from safetyops.accounts.models import Role
+from safetyops.core import dates
 from safetyops.core.access import allow, json_error, visible_campus_ids, visible_campuses
 from safetyops.core.db import utcnow
 from safetyops.drills.forms import TYPE_LABELS
@@ -75,9 +76,11 @@ def _codes_for_user() -> set[str] | None:
 def weekly_report():
     label = request.args.get("week") or reports.default_week(utcnow().date())
     try:
-        weekly.parse_week(label)
+        monday, _sunday = weekly.parse_week(label)
     except ValueError:
         return _bad("week must look like 2026-W47", "week")
+    if not dates.in_range(monday, utcnow().date()):
+        return _bad("week " + dates.range_message(utcnow().date()), "week")
     codes = _codes_for_user()
     campus_code = (request.args.get("campus") or "").upper() or None
     if campus_code:
@@ -160,6 +163,10 @@ def export(kind: str):
         end = date.fromisoformat(request.args.get("to", ""))
     except ValueError:
         return json_error(400, "from and to must be dates: YYYY-MM-DD", field="from")
+    today = utcnow().date()
+    for field, value in (("from", start), ("to", end)):
+        if not dates.in_range(value, today):
+            return json_error(400, f"{field} {dates.range_message(today)}", field=field)
     if end < start:
         return json_error(400, "to is before from", field="to")
     if (end - start).days > 800:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from safetyops.accounts.models import Role
@@ -12,6 +13,7 @@ from safetyops.api.blueprint import bp
 from safetyops.api.serializers import plan_json, result_json, round_json
 from safetyops.core.access import allow, campus_for, json_error, require_campus_access
 from safetyops.core.errors import ValidationFailed
+from safetyops.core.input_guard import INT_MAX
 from safetyops.extensions import db
 from safetyops.rounds import operations as rounds_service
 from safetyops.rounds import photos
@@ -53,10 +55,10 @@ def round_plans(code: str):
 @allow(*WALKERS)
 def start_round():
     body = _json_body()
-    try:
-        plan_id = int(body.get("plan_id"))
-    except (TypeError, ValueError):
-        raise ValidationFailed({"plan_id": "must be a round plan id"}) from None
+    plan_id = body.get("plan_id")
+    # A whole number within the id range (not true, 1.9 or 1e30).
+    if isinstance(plan_id, bool) or not isinstance(plan_id, int) or not 0 < plan_id <= INT_MAX:
+        raise ValidationFailed({"plan_id": "must be a round plan id"})
     plan = db.session.get(RoundPlan, plan_id)
     if plan is None or not plan.active:
         return json_error(404, "not found")
@@ -113,6 +115,12 @@ def post_results_batch(round_id: int):
                              "field": field})  # fmt: skip
         except rounds_service.Conflict as exc:
             outcomes.append({"id": item_id, "status": 409, "error": str(exc)})
+        except SQLAlchemyError:
+            raise  # the database itself failed: the whole request answers (503), retried
+        except Exception:  # noqa: BLE001 - one unreadable item must not sink the others
+            db.session.rollback()
+            current_app.logger.exception("batch item %r could not be stored", item_id)
+            outcomes.append({"id": item_id, "status": 400, "error": "could not be read"})
         else:
             outcomes.append({"id": result.id, "status": 201 if created else 200})
     return jsonify({"results": outcomes})
@@ -122,8 +130,11 @@ def post_results_batch(round_id: int):
 @allow(*WALKERS)
 def complete_round(round_id: int):
     round_ = _own_round(round_id)
-    body = request.get_json(silent=True) or {}
-    rounds_service.complete_round(round_, str(body.get("reason") or ""))
+    body = request.get_json(silent=True)
+    if body is not None and not isinstance(body, dict):
+        raise ValidationFailed({"body": "must be a JSON object"})
+    # The raw value: a list or a number is refused as such, never stored as its repr.
+    rounds_service.complete_round(round_, (body or {}).get("reason"))
     return jsonify(round_json(round_))
 
 

@@ -182,6 +182,10 @@ def _early(plans: Sequence[PlanSpec], instance: Instance) -> timedelta:
     return timedelta()
 
 
+WINDOWS_MAX = 12
+WINDOW_MAX_MINUTES = 12 * 60
+
+
 def parse_windows(text: str) -> tuple[tuple[time, time], ...]:
     """``"06:45-07:30, 15:45-16:30"`` -> ((06:45, 07:30), (15:45, 16:30)). Raises ValueError."""
     windows = []
@@ -195,10 +199,20 @@ def parse_windows(text: str) -> tuple[tuple[time, time], ...]:
             raise ValueError(f"{part!r} is not a window like 06:45-07:30") from exc
         if opens == closes:
             raise ValueError(f"{part!r} opens and closes at the same time")
+        if _minutes_open(opens, closes) > WINDOW_MAX_MINUTES:
+            raise ValueError(f"{part!r} is open longer than 12 hours (opening after closing?)")
         windows.append((opens, closes))
+        if len(windows) > WINDOWS_MAX:
+            raise ValueError(f"at most {WINDOWS_MAX} windows a day")
     if not windows:
         raise ValueError("give at least one time window, like 06:45-07:30")
     return tuple(sorted(windows))
+
+
+def _minutes_open(opens: time, closes: time) -> int:
+    """Minutes a window is open; one that closes earlier than it opens runs past midnight."""
+    start, end = opens.hour * 60 + opens.minute, closes.hour * 60 + closes.minute
+    return end - start if end > start else end + 24 * 60 - start
 
 
 def format_windows(windows: Iterable[tuple[time, time]]) -> str:

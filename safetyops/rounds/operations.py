@@ -17,7 +17,7 @@ from safetyops.accounts.models import User, user_campus
 from safetyops.audit import operations as audit
 from safetyops.calendar.operations import school_day_checker
 from safetyops.campuses.models import Campus, Checkpoint
-from safetyops.core import record_rules
+from safetyops.core import dates, record_rules
 from safetyops.core.db import utcnow
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.extensions import db
@@ -253,6 +253,9 @@ def _check_uuid(value: Any, field: str) -> str:
         raise ValidationFailed({field: "must be a UUID"}) from None
 
 
+RECORDED_AHEAD_MAX = timedelta(days=1)  # device clocks run ahead; a day is already a lot
+
+
 def _parse_time(value: Any, zone: str) -> datetime:
     if not isinstance(value, str):
         raise ValidationFailed({"recorded_at": "must be an ISO 8601 date-time"})
@@ -262,6 +265,12 @@ def _parse_time(value: Any, zone: str) -> datetime:
         raise ValidationFailed({"recorded_at": "must be an ISO 8601 date-time"}) from None
     if moment.tzinfo is None:  # a device without an offset: take the campus's local time
         moment = moment.replace(tzinfo=ZoneInfo(zone))
+    now = utcnow()
+    # A device clock may be off, but not by years: 2999 or 1900 is a broken clock or a typo.
+    if not dates.in_range(moment, now.date()) or moment > now + RECORDED_AHEAD_MAX:
+        raise ValidationFailed(
+            {"recorded_at": "must be a real time: not in the future nor before 2000"}
+        )
     return moment.astimezone(UTC)
 
 
@@ -331,10 +340,12 @@ def parse_result(round_: Round | RoundRef, payload: Any) -> ResultInput:
     if not isinstance(payload, dict):
         raise ValidationFailed({"body": "must be a JSON object"})
     result_id = _check_uuid(payload.get("id"), "id")
-    try:
-        checkpoint_id = int(payload.get("checkpoint_id"))
-    except (TypeError, ValueError):
-        raise ValidationFailed({"checkpoint_id": "must be a checkpoint id"}) from None
+    checkpoint_id = payload.get("checkpoint_id")
+    # A whole number, not true or 1.9 (int() would turn both into 1).
+    if isinstance(checkpoint_id, str) and checkpoint_id.isdigit():
+        checkpoint_id = int(checkpoint_id)
+    if isinstance(checkpoint_id, bool) or not isinstance(checkpoint_id, int):
+        raise ValidationFailed({"checkpoint_id": "must be a checkpoint id"})
     if checkpoint_id not in round_.checkpoint_ids:
         raise ValidationFailed({"checkpoint_id": "is not a checkpoint of this round"})
     status = payload.get("status")
@@ -342,6 +353,9 @@ def parse_result(round_: Round | RoundRef, payload: Any) -> ResultInput:
         raise ValidationFailed({"status": "must be 'ok' or 'problem'"})
     kind = payload.get("finding_kind") or None
     action = payload.get("action_taken") or None
+    for field, value in (("finding_kind", kind), ("action_taken", action)):
+        if value is not None and not isinstance(value, str):
+            raise ValidationFailed({field: "must be text"})
     if status == "problem":
         if kind not in {k.value for k in FindingKind}:
             raise ValidationFailed(
@@ -472,6 +486,21 @@ def effective_results(round_: Round) -> dict[int, RoundResult]:
     return latest
 
 
+REASON_MAX = 2000  # completion reasons, amendment reasons and corrections
+
+
+def _text(value: Any, field: str, limit: int = REASON_MAX) -> str:
+    """A free-text field: text (not a list or a number), at most ``limit`` characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationFailed({field: "must be text"})
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationFailed({field: f"must be at most {limit} characters"})
+    return value
+
+
 def complete_round(round_: Round, reason: str = "") -> Round:
     """Finish a round. Unchecked checkpoints need a reason. Completing twice is harmless and
     records one event.
@@ -480,6 +509,7 @@ def complete_round(round_: Round, reason: str = "") -> Round:
     waits for results being stored right now), then its results are counted: no result can
     slip in between the count and the completion.
     """
+    reason = _text(reason, "reason")
     # Claim the open round first: a write that takes its row lock (PostgreSQL) or the
     # database's write lock (SQLite), so results being stored right now are in before we
     # count, and none can follow. A completed round is frozen by a database trigger.
@@ -496,7 +526,6 @@ def complete_round(round_: Round, reason: str = "") -> Round:
         return round_
     db.session.expire(round_, ["results"])
     unchecked = [c for c in round_.checkpoint_ids if c not in effective_results(round_)]
-    reason = (reason or "").strip()
     if unchecked and not reason:
         db.session.rollback()
         raise ValidationFailed(
@@ -532,7 +561,8 @@ def amend_round(
     result_id: str | None = None,
     changes: dict | None = None,
 ) -> RoundAmendment:
-    reason = (reason or "").strip()
+    reason = _text(reason, "reason")
+    changes = {key: _text(value, key) for key, value in (changes or {}).items()}
     if not round_.is_completed:
         raise ValidationFailed({"reason": _("Rounds in progress are corrected by re-checking.")})
     if not record_rules.may_amend_round(author, round_):

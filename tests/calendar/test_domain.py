@@ -64,3 +64,21 @@ def test_school_years_run_july_to_june():
     assert school_year_of(date(2026, 7, 1)) == 2026
     assert school_year_of(date(2027, 6, 30)) == 2026
     assert school_year_label(2026) == "2026-2027"
+
+
+def test_closures_at_the_edges_of_the_calendar_are_harmless():
+    from safetyops.calendar.domain import Closure, SchoolCalendar, Term, days
+
+    term = Term("Fall", date(2026, 8, 17), date(2026, 12, 18))
+    far = SchoolCalendar(terms=(term,), closures=(Closure("typo", date.max, date.max),))
+    assert far.is_school_day(date(2026, 8, 17))
+    assert far.school_days_between(date(2026, 8, 17), date.max) == far.school_days_between(
+        date(2026, 8, 17), date(2026, 12, 18)
+    )
+    everything = SchoolCalendar(
+        terms=(term,), closures=(Closure("all", date.min, date(9999, 12, 30)),)
+    )
+    assert not everything.is_school_day(date(2026, 8, 17))
+    assert everything.school_days_between(date.min, date.max) == 0
+    assert everything.next_school_day(date(2026, 8, 17)) is None
+    assert list(days(date(9999, 12, 30), date.max)) == [date(9999, 12, 30), date.max]

@@ -22,3 +22,12 @@ def test_percent_and_charts_escape_labels():
     svg = bar_chart([("<script>alert(1)</script>", 50.0), ("Empty", None)], "Rounds & more")
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert "Rounds &amp; more" in svg and "no data" in svg
+
+
+def test_a_week_past_the_last_representable_day_is_refused_not_an_overflow():
+    import pytest
+
+    from safetyops.reports.domain import parse_week
+
+    with pytest.raises(ValueError):
+        parse_week("9999-W52")
