@@ -78,9 +78,7 @@ def user_edit(user_id: int):
         form.campus_ids.data = [c.id for c in user.campuses]
     if form.validate_on_submit():
         try:
-            accounts.update_user(user, **_user_fields(form))
-            if form.password.data:
-                accounts.set_password(user, form.password.data)
+            accounts.update_user(user, **_user_fields(form), password=form.password.data or None)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import email_validator
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
@@ -41,10 +43,39 @@ def _user_snapshot(user: User) -> dict:
     return snap
 
 
+EMAIL_MAX = 254
+# Districts run internal mail on Active Directory ``.local`` domains, and the demo and the
+# tests use ``.local`` and ``.test``: accept those special-use names (syntax still checked).
+email_validator.SPECIAL_USE_DOMAIN_NAMES[:] = [
+    name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name not in ("local", "test")
+]
+
+
+def normalise_email(email: object) -> str:
+    """A deliverable-looking address, lower-cased; raises ValidationFailed on ``email``.
+
+    email-validator checks the syntax only (no DNS lookup: deployments may be offline)."""
+    if not isinstance(email, str) or not email.strip():
+        raise ValidationFailed({"email": _("Enter an email address.")})
+    try:
+        checked = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationFailed({"email": _("This is not a valid email address.")}) from None
+    normalised = checked.normalized.lower()
+    if len(normalised) > EMAIL_MAX:
+        raise ValidationFailed({"email": _("At most %(n)d characters.", n=EMAIL_MAX)})
+    return normalised
+
+
 def _validate(email: str, role: str, exclude_id: int | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if role not in {r.value for r in Role}:
         errors["role"] = _("Unknown role.")
+    try:
+        email = normalise_email(email)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        return errors
     existing = find_user_by_email(email)
     if existing is not None and existing.id != exclude_id:
         errors["email"] = _("A user with this email already exists.")
@@ -69,7 +100,7 @@ def create_user(
     if errors:
         raise ValidationFailed(errors)
     user = User(
-        email=email.strip().lower(),
+        email=normalise_email(email),
         name=name.strip(),
         role=role,
         employer=employer,
@@ -92,12 +123,20 @@ def update_user(
     role: str,
     employer: Employer | None,
     campuses: list[Campus],
+    password: str | None = None,
 ) -> User:
+    """Change a user's profile (and, if given, password) all at once: everything is
+    validated before anything is written, and one commit saves it all."""
     errors = _validate(email, role, exclude_id=user.id)
+    if password:
+        try:
+            check_password_strength(password)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
     before = _user_snapshot(user)
-    user.email = email.strip().lower()
+    user.email = normalise_email(email)
     user.name = name.strip()
     user.role = role
     user.employer = employer
@@ -107,6 +146,8 @@ def update_user(
         if "role" in changes:
             end_all_sessions(user)  # a new role starts a new session
         audit.record("update", "user", user.id, changes)
+    if password:
+        _apply_password(user, password)
     db.session.commit()
     return user
 
@@ -126,13 +167,18 @@ def set_active(user: User, active: bool) -> None:
 
 def set_password(user: User, new_password: str) -> None:
     check_password_strength(new_password, "new_password")
+    _apply_password(user, new_password)
+    db.session.commit()
+
+
+def _apply_password(user: User, new_password: str) -> None:
+    """A new password ends every session and any lock; the caller commits."""
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     end_all_sessions(user)
     user.failed_logins = 0
     user.locked_until = None
     audit.record("password_change", "user", user.id)
-    db.session.commit()
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:

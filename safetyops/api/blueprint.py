@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from safetyops.core.access import json_error
-from safetyops.core.errors import ValidationFailed
+from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.rounds.operations import Conflict
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -25,6 +25,7 @@ def _conflict(exc: Conflict):
     return json_error(409, str(exc))
 
 
-@bp.errorhandler(PermissionError)
-def _forbidden(exc: PermissionError):
-    return json_error(403, "only the officer walking this round can change it")
+@bp.errorhandler(NotAllowed)
+def _forbidden(exc: NotAllowed):
+    # Only this domain exception: a disk error (PermissionError is an OSError) stays a 500.
+    return json_error(403, str(exc) or "not allowed")

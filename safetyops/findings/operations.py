@@ -43,17 +43,22 @@ def repeat_offender_ids(campus_ids: list[int] | None, now: datetime | None = Non
     return set(db.session.scalars(query))
 
 
-def list_findings(filters: FindingFilters, limit: int = 200) -> list[Finding]:
-    query = (
-        select(Finding)
-        .options(
-            selectinload(Finding.checkpoint),
-            selectinload(Finding.campus),
-            selectinload(Finding.result),
-        )
-        .order_by(Finding.opened_at.desc())
-        .limit(limit)
-    )
+PAGE_SIZE = 50
+
+
+@dataclass
+class FindingPage:
+    """One page of findings, newest first, and how many match in all."""
+
+    findings: list[Finding]
+    total: int
+    page: int
+    pages: int
+
+
+def list_findings(filters: FindingFilters, page: int = 1, per_page: int = PAGE_SIZE) -> FindingPage:
+    """The findings that match, one page at a time (never silently cut off)."""
+    query = select(Finding)
     if filters.campus_ids is not None:
         query = query.where(Finding.campus_id.in_(filters.campus_ids))
     if filters.kind:
@@ -68,7 +73,20 @@ def list_findings(filters: FindingFilters, limit: int = 200) -> list[Finding]:
         query = query.where(
             Finding.opened_at < datetime.combine(filters.end + timedelta(days=1), time.min, UTC)
         )
-    return list(db.session.scalars(query))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = db.session.scalars(
+        query.options(
+            selectinload(Finding.checkpoint),
+            selectinload(Finding.campus),
+            selectinload(Finding.result),
+        )
+        .order_by(Finding.opened_at.desc(), Finding.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return FindingPage(list(rows), total, page, pages)
 
 
 RESOLUTION_MAX = 2000

@@ -44,11 +44,14 @@ def index():
         start=date_arg("from"),
         end=date_arg("to"),
     )
-    rows = findings_service.list_findings(filters)
+    page = findings_service.list_findings(filters, request.args.get("page", 1, type=int))
     offenders = findings_service.repeat_offender_ids(campus_ids)
+    args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "findings/index.html",
-        findings=rows,
+        findings=page.findings,
+        page=page,
+        page_url=lambda n: url_for("findings.index", **args, page=n),
         offenders=offenders,
         filters=filters,
         status=status,

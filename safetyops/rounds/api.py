@@ -12,12 +12,14 @@ from safetyops.accounts.models import Role
 from safetyops.api.blueprint import bp
 from safetyops.api.serializers import plan_json, result_json, round_json
 from safetyops.core.access import allow, campus_for, json_error, require_campus_access
-from safetyops.core.errors import ValidationFailed
+from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.input_guard import INT_MAX
 from safetyops.extensions import db
 from safetyops.rounds import operations as rounds_service
 from safetyops.rounds import photos
 from safetyops.rounds.models import Round, RoundPlan, RoundResult
+
+ONLY_WALKER = "only the officer walking this round can change it"
 
 WALKERS = (Role.OFFICER, Role.SUPERVISOR, Role.SAFETY_ADMIN)
 
@@ -40,7 +42,7 @@ def _own_round(round_id: int) -> Round:
     """Only the officer walking a round posts to it (others get 403 once they can see it)."""
     round_ = _visible_round(round_id)
     if round_.officer_id != current_user.id:
-        raise PermissionError
+        raise NotAllowed(ONLY_WALKER)
     return round_
 
 
@@ -80,7 +82,7 @@ def post_result(round_id: int):
     if round_ is None:
         return json_error(404, "not found")
     if round_.officer_id != current_user.id:
-        raise PermissionError  # only the officer walking the round posts to it
+        raise NotAllowed(ONLY_WALKER)
     result, created = rounds_service.record_result(round_, _json_body())
     return jsonify(result_json(result)), 201 if created else 200
 
@@ -97,7 +99,7 @@ def post_results_batch(round_id: int):
     if round_ is None:
         return json_error(404, "not found")
     if round_.officer_id != current_user.id:
-        raise PermissionError
+        raise NotAllowed(ONLY_WALKER)
     body = _json_body()
     items = body.get("results") if isinstance(body, dict) else None
     if not isinstance(items, list) or not items:
