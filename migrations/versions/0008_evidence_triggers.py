@@ -113,9 +113,16 @@ def upgrade():
             sa.Column("applied", sa.Boolean(), nullable=False, server_default=sa.false())
         )
     op.execute(sa.text("UPDATE drill_amendment SET applied = :yes").bindparams(yes=True))
+    create_triggers()
 
+
+def create_triggers(tables: set[str] | None = None) -> None:
+    """Create the triggers (of ``tables`` only, if given). Later migrations call this after
+    SQLite's batch mode has rebuilt a table, which drops the table's triggers."""
     dialect = op.get_bind().dialect.name
     for name, table, event, condition, message in RULES:
+        if tables is not None and table not in tables:
+            continue
         when = _condition(condition, dialect)
         text = f"{table} {message}"
         if dialect == "postgresql":
@@ -136,6 +143,8 @@ def upgrade():
                 f"BEGIN SELECT RAISE(ABORT, '{text}'); END"
             )
     # The drill row changed with its amendment: the amendment is used up.
+    if tables is not None and "drill" not in tables:
+        return
     if dialect == "postgresql":
         op.execute(
             "CREATE OR REPLACE FUNCTION drill_amendment_mark_applied() RETURNS trigger AS $$ "

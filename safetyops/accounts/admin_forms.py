@@ -10,16 +10,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from safetyops.core.forms import CheckboxesField, choices
+from safetyops.accounts.models import Role
+from safetyops.core.forms import CheckboxesField, enum_choices
 
-ROLE_CHOICES = choices(
-    [
-        ("officer", _l("Officer")),
-        ("supervisor", _l("Supervisor")),
-        ("principal", _l("Principal")),
-        ("safety_admin", _l("Safety department")),
-        ("viewer", _l("Viewer (read-only)")),
-    ]
+ROLE_CHOICES = enum_choices(
+    Role,
+    {
+        Role.OFFICER: _l("Officer"),
+        Role.SUPERVISOR: _l("Supervisor"),
+        Role.PRINCIPAL: _l("Principal"),
+        Role.SAFETY_ADMIN: _l("Safety department"),
+        Role.VIEWER: _l("Viewer (read-only)"),
+    },
 )
 
 

@@ -10,7 +10,8 @@ from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from safetyops.core.db import Base, utcnow
+from safetyops.core.db import Base, enum_check, utcnow
+from safetyops.notifications.models import EmailPreference
 
 if TYPE_CHECKING:
     from safetyops.campuses.models import Campus
@@ -43,6 +44,7 @@ user_campus = Table(
 
 class Employer(Base):
     __tablename__ = "employer"
+    __table_args__ = (enum_check("kind", EmployerKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
@@ -53,6 +55,10 @@ class Employer(Base):
 
 class User(UserMixin, Base):
     __tablename__ = "user"
+    __table_args__ = (
+        enum_check("role", Role),
+        enum_check("email_preference", EmailPreference),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

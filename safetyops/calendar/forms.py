@@ -9,14 +9,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from safetyops.core.forms import choices
+from safetyops.calendar.models import CalendarKind
+from safetyops.core.forms import enum_choices
 
 
 class CalendarEntryForm(FlaskForm):
     campus_id = SelectField(_l("Applies to"), coerce=int)
     kind = SelectField(
         _l("Kind"),
-        choices=choices([("term", _l("Term (school in session)")), ("closed", _l("Closed"))]),
+        choices=enum_choices(
+            CalendarKind,
+            {CalendarKind.TERM: _l("Term (school in session)"), CalendarKind.CLOSED: _l("Closed")},
+        ),
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     start_date = DateField(_l("First day"), validators=[DataRequired()])

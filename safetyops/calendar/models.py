@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from safetyops.core.db import Base, utcnow
+from safetyops.core.db import Base, enum_check, utcnow
 
 if TYPE_CHECKING:
     from safetyops.campuses.models import Campus
@@ -28,6 +28,7 @@ class CalendarEntry(Base):
 
     __tablename__ = "calendar_entry"
     __table_args__ = (
+        enum_check("kind", CalendarKind),
         CheckConstraint("end_date >= start_date", name="dates_in_order"),
         Index("ix_calendar_entry_lookup", "campus_id", "kind", "start_date"),
     )

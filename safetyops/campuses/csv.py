@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 
+from safetyops.campuses.models import CheckpointKind, ExpectedState, GradeBand
 from safetyops.core.csv import ParsedFile, RowError, check_unique, read_csv
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 
 
-GRADE_BANDS = ("elementary", "middle", "high", "k8", "k12", "other")
+GRADE_BANDS = tuple(band.value for band in GradeBand)
 
 
-CHECKPOINT_KINDS = ("exterior_door", "interior_door", "gate", "perimeter", "parking_lot", "other")
+CHECKPOINT_KINDS = tuple(kind.value for kind in CheckpointKind)
 
 
-EXPECTED_STATES = ("locked", "closed", "clear", "secure")
+EXPECTED_STATES = tuple(state.value for state in ExpectedState)
 
 
 def parse_campuses(text: str, known_timezones: set[str]) -> ParsedFile:

@@ -10,37 +10,41 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from safetyops.core.forms import CheckboxesField, choices
+from safetyops.campuses.models import CheckpointKind, ExpectedState, GradeBand
+from safetyops.core.forms import CheckboxesField, enum_choices
 from safetyops.rounds.forms import WEEKDAY_CHOICES
 
-GRADE_BAND_CHOICES = choices(
-    [
-        ("", _l("(not set)")),
-        ("elementary", _l("Elementary")),
-        ("middle", _l("Middle")),
-        ("high", _l("High")),
-        ("k8", _l("K-8")),
-        ("k12", _l("K-12")),
-        ("other", _l("Other")),
-    ]
+GRADE_BAND_CHOICES = enum_choices(
+    GradeBand,
+    {
+        GradeBand.ELEMENTARY: _l("Elementary"),
+        GradeBand.MIDDLE: _l("Middle"),
+        GradeBand.HIGH: _l("High"),
+        GradeBand.K8: _l("K-8"),
+        GradeBand.K12: _l("K-12"),
+        GradeBand.OTHER: _l("Other"),
+    },
+    blank=_l("(not set)"),
 )
-CHECKPOINT_KIND_CHOICES = choices(
-    [
-        ("exterior_door", _l("Exterior door")),
-        ("interior_door", _l("Interior door")),
-        ("gate", _l("Gate")),
-        ("perimeter", _l("Perimeter")),
-        ("parking_lot", _l("Parking lot")),
-        ("other", _l("Other")),
-    ]
+CHECKPOINT_KIND_CHOICES = enum_choices(
+    CheckpointKind,
+    {
+        CheckpointKind.EXTERIOR_DOOR: _l("Exterior door"),
+        CheckpointKind.INTERIOR_DOOR: _l("Interior door"),
+        CheckpointKind.GATE: _l("Gate"),
+        CheckpointKind.PERIMETER: _l("Perimeter"),
+        CheckpointKind.PARKING_LOT: _l("Parking lot"),
+        CheckpointKind.OTHER: _l("Other"),
+    },
 )
-EXPECTED_STATE_CHOICES = choices(
-    [
-        ("locked", _l("Locked")),
-        ("closed", _l("Closed")),
-        ("clear", _l("Clear")),
-        ("secure", _l("Secure")),
-    ]
+EXPECTED_STATE_CHOICES = enum_choices(
+    ExpectedState,
+    {
+        ExpectedState.LOCKED: _l("Locked"),
+        ExpectedState.CLOSED: _l("Closed"),
+        ExpectedState.CLEAR: _l("Clear"),
+        ExpectedState.SECURE: _l("Secure"),
+    },
 )
 
 

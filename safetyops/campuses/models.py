@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from safetyops.accounts.models import user_campus
-from safetyops.core.db import Base, utcnow
+from safetyops.core.db import Base, enum_check, utcnow
 
 if TYPE_CHECKING:
     from safetyops.accounts.models import User
@@ -43,6 +43,7 @@ class ExpectedState(enum.StrEnum):
 
 class Campus(Base):
     __tablename__ = "campus"
+    __table_args__ = (enum_check("grade_band", GradeBand, blank=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -70,7 +71,11 @@ class Campus(Base):
 
 class Checkpoint(Base):
     __tablename__ = "checkpoint"
-    __table_args__ = (UniqueConstraint("campus_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("campus_id", "name"),
+        enum_check("kind", CheckpointKind),
+        enum_check("expected_state", ExpectedState),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campus_id: Mapped[int] = mapped_column(ForeignKey("campus.id"), index=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import CheckConstraint, DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -43,4 +44,26 @@ class Base(DeclarativeBase):
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+def enum_check(
+    column: str, values: Iterable[str], *, nullable: bool = False, blank: bool = False
+) -> CheckConstraint:
+    """A CHECK that the column holds one of ``values`` (an enumeration's members), so the
+    database refuses a value no code path should write. ``blank`` also allows ""."""
+    allowed = sorted({str(v) for v in values} | ({""} if blank else set()))
+    listed = ", ".join("'" + value.replace("'", "''") + "'" for value in allowed)
+    condition = f"{column} IN ({listed})"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return CheckConstraint(condition, name=f"{column}_allowed")
+
+
+def slug_check(column: str) -> CheckConstraint:
+    """Lower-case, no spaces, not empty: the shape of a drill type a rule pack may add
+    (the set itself is data, so the database checks the shape, the app the value)."""
+    return CheckConstraint(
+        f"{column} <> '' AND {column} = lower({column}) AND {column} NOT LIKE '% %'",
+        name=f"{column}_shape",
     )

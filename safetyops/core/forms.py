@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from enum import StrEnum
+from typing import Any
 
 from flask import request
 from flask_wtf import FlaskForm
@@ -21,6 +24,21 @@ def apply_errors(form: FlaskForm, exc: ValidationFailed) -> None:
             field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
+
+
+def enum_choices(
+    enum: type[StrEnum], labels: Mapping[str, Any], blank: Any = None
+) -> list[SelectChoice]:
+    """Choices for an enumeration, in the order of ``labels``. The values come from the
+    enumeration (the one source of truth): a member without a label, or a label for no
+    member, is an error at import time, not a missing option on a form."""
+    values = {member.value for member in enum}
+    if set(labels) != values:
+        raise ValueError(
+            f"labels of {enum.__name__} differ from its members: {set(labels) ^ values}"
+        )
+    pairs = [(str(value), label) for value, label in labels.items()]
+    return choices(([("", blank)] if blank is not None else []) + pairs)
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import enum
 import re
 
-# The five SRP actions, in the order the protocol teaches them.
-SRP_ACTIONS = ("hold", "secure", "lockdown", "evacuate", "shelter")
-# Other drills packs name (e.g. Illinois's bus evacuation). Packs may add more.
-EXTRA_TYPES = ("bus_evacuation", "reunification", "tabletop")
+
+class DrillType(enum.StrEnum):
+    """Canonical drill types: the five SRP actions, in the order the protocol teaches them,
+    then other drills packs name (e.g. Illinois's bus evacuation). A rule pack may add its
+    own types; the database checks only their shape (see drills.models)."""
+
+    HOLD = "hold"
+    SECURE = "secure"
+    LOCKDOWN = "lockdown"
+    EVACUATE = "evacuate"
+    SHELTER = "shelter"
+    BUS_EVACUATION = "bus_evacuation"
+    REUNIFICATION = "reunification"
+    TABLETOP = "tabletop"
+
+
+class ShelterHazard(enum.StrEnum):
+    TORNADO = "tornado"
+    HAZMAT = "hazmat"
+    EARTHQUAKE = "earthquake"
+    WILDFIRE = "wildfire"
+    FLOOD = "flood"
+    TSUNAMI = "tsunami"
+    OTHER = "other"
+
+
+SRP_ACTIONS = tuple(t.value for t in DrillType)[:5]
+EXTRA_TYPES = tuple(t.value for t in DrillType)[5:]
 CANONICAL = SRP_ACTIONS + EXTRA_TYPES
 
 SYNONYMS = {
@@ -33,7 +58,7 @@ SYNONYMS = {
     "bus evacuation": "bus_evacuation",
 }
 
-SHELTER_HAZARDS = ("tornado", "hazmat", "earthquake", "wildfire", "flood", "tsunami", "other")
+SHELTER_HAZARDS = tuple(h.value for h in ShelterHazard)
 
 
 def _key(name: str) -> str:

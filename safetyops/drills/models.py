@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from safetyops.core.db import Base, utcnow
+from safetyops.core.db import Base, enum_check, slug_check, utcnow
+from safetyops.drills.domain import ShelterHazard
 
 if TYPE_CHECKING:
     from safetyops.accounts.models import User
@@ -42,7 +43,11 @@ class Drill(Base):
     """One drill or real SRP event at one campus. Append-only once signed off."""
 
     __tablename__ = "drill"
-    __table_args__ = (Index("ix_drill_campus_day", "campus_id", "local_date"),)
+    __table_args__ = (
+        Index("ix_drill_campus_day", "campus_id", "local_date"),
+        slug_check("drill_type"),
+        enum_check("hazard", ShelterHazard, blank=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campus_id: Mapped[int] = mapped_column(ForeignKey("campus.id"))

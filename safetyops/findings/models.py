@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from safetyops.core.db import Base
+from safetyops.core.db import Base, enum_check
 
 if TYPE_CHECKING:
     from safetyops.accounts.models import User
@@ -45,6 +45,8 @@ class FindingStatus(enum.StrEnum):
 class Finding(Base):
     __tablename__ = "finding"
     __table_args__ = (
+        enum_check("kind", FindingKind),
+        enum_check("status", FindingStatus),
         Index("ix_finding_campus_status", "campus_id", "status"),
         Index("ix_finding_checkpoint_opened", "checkpoint_id", "opened_at"),
     )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from safetyops.core.db import Base, utcnow
+from safetyops.core.db import Base, enum_check, utcnow
 
 if TYPE_CHECKING:
     from safetyops.accounts.models import User
@@ -37,6 +37,7 @@ class Notification(Base):
 
     __tablename__ = "notification"
     __table_args__ = (
+        enum_check("email_status", EmailStatus),
         Index("ix_notification_user_read", "user_id", "read_at"),
         Index("ix_notification_email_status", "email_status"),
     )

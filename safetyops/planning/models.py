@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from safetyops.core.db import Base, utcnow
+from safetyops.core.db import Base, slug_check, utcnow
 
 if TYPE_CHECKING:
     from safetyops.campuses.models import Campus
@@ -18,7 +18,10 @@ class DrillPlan(Base):
     """A drill a principal plans ahead; shown on the compliance page and the iCal feed."""
 
     __tablename__ = "drill_plan"
-    __table_args__ = (Index("ix_drill_plan_campus_day", "campus_id", "planned_for"),)
+    __table_args__ = (
+        Index("ix_drill_plan_campus_day", "campus_id", "planned_for"),
+        slug_check("drill_type"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campus_id: Mapped[int] = mapped_column(ForeignKey("campus.id"))

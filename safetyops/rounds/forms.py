@@ -12,14 +12,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from safetyops.core.forms import CheckboxesField, choices
+from safetyops.core.forms import CheckboxesField, choices, enum_choices
+from safetyops.findings.models import ActionTaken, FindingKind
+from safetyops.rounds.models import RoundKind
 
-ROUND_KIND_CHOICES = choices(
-    [
-        ("exterior_door_check", _l("Exterior door check")),
-        ("perimeter_sweep", _l("Perimeter and parking-lot sweep")),
-        ("interior_check", _l("Interior check")),
-    ]
+ROUND_KIND_CHOICES = enum_choices(
+    RoundKind,
+    {
+        RoundKind.EXTERIOR_DOOR_CHECK: _l("Exterior door check"),
+        RoundKind.PERIMETER_SWEEP: _l("Perimeter and parking-lot sweep"),
+        RoundKind.INTERIOR_CHECK: _l("Interior check"),
+    },
 )
 WEEKDAY_CHOICES = choices(
     [
@@ -32,26 +35,28 @@ WEEKDAY_CHOICES = choices(
         (7, _l("Sun")),
     ]
 )
-FINDING_KIND_CHOICES = choices(
-    [
-        ("unlocked", _l("Unlocked")),
-        ("propped_open", _l("Propped open")),
-        ("damaged", _l("Damaged")),
-        ("lock_fault", _l("Alarm or lock fault")),
-        ("lighting_out", _l("Lighting out")),
-        ("obstruction", _l("Obstruction")),
-        ("suspicious_activity", _l("Suspicious activity")),
-        ("other", _l("Other")),
-    ]
+FINDING_KIND_CHOICES = enum_choices(
+    FindingKind,
+    {
+        FindingKind.UNLOCKED: _l("Unlocked"),
+        FindingKind.PROPPED_OPEN: _l("Propped open"),
+        FindingKind.DAMAGED: _l("Damaged"),
+        FindingKind.LOCK_FAULT: _l("Alarm or lock fault"),
+        FindingKind.LIGHTING_OUT: _l("Lighting out"),
+        FindingKind.OBSTRUCTION: _l("Obstruction"),
+        FindingKind.SUSPICIOUS_ACTIVITY: _l("Suspicious activity"),
+        FindingKind.OTHER: _l("Other"),
+    },
 )
-ACTION_CHOICES = choices(
-    [
-        ("secured", _l("Secured it on the spot")),
-        ("reported_facilities", _l("Reported to facilities")),
-        ("called_supervisor", _l("Called supervisor")),
-        ("called_police", _l("Called police")),
-        ("none", _l("No action yet")),
-    ]
+ACTION_CHOICES = enum_choices(
+    ActionTaken,
+    {
+        ActionTaken.SECURED: _l("Secured it on the spot"),
+        ActionTaken.REPORTED_FACILITIES: _l("Reported to facilities"),
+        ActionTaken.CALLED_SUPERVISOR: _l("Called supervisor"),
+        ActionTaken.CALLED_POLICE: _l("Called police"),
+        ActionTaken.NONE: _l("No action yet"),
+    },
 )
 
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from safetyops.core.db import Base, utcnow
+from safetyops.core.db import Base, enum_check, utcnow
+from safetyops.findings.models import ActionTaken, FindingKind
 
 if TYPE_CHECKING:
     from safetyops.accounts.models import User
@@ -23,8 +24,14 @@ class RoundKind(enum.StrEnum):
     INTERIOR_CHECK = "interior_check"
 
 
+class ResultStatus(enum.StrEnum):
+    OK = "ok"
+    PROBLEM = "problem"
+
+
 class RoundPlan(Base):
     __tablename__ = "round_plan"
+    __table_args__ = (enum_check("kind", RoundKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campus_id: Mapped[int] = mapped_column(ForeignKey("campus.id"), index=True)
@@ -110,6 +117,9 @@ class RoundResult(Base):
 
     __tablename__ = "round_result"
     __table_args__ = (
+        enum_check("status", ResultStatus),
+        enum_check("finding_kind", FindingKind, nullable=True),
+        enum_check("action_taken", ActionTaken, nullable=True),
         Index("ix_round_result_checkpoint_recorded", "checkpoint_id", "recorded_at"),
         Index("ix_round_result_recorded", "recorded_at"),
     )
