@@ -194,6 +194,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from safetyops.core.access import may_use
     from safetyops.core.navigation import navigation_for
     from safetyops.core.submissions import new_submission_id
     from safetyops.core.timefmt import localday, localtime
@@ -212,12 +213,14 @@ def register_template_helpers(app: Flask) -> None:
                 "get_locale": get_locale,
                 "unread_notifications": lambda: 0,
                 "submission_id": new_submission_id,
+                "may": lambda endpoint: False,
             }
         user = current_user if has_request_context() and current_user.is_authenticated else None
         return {
             "nav_items": navigation_for(user) if user else [],
             "get_locale": get_locale,
             "submission_id": new_submission_id,
+            "may": lambda endpoint: may_use(user, endpoint),
             # Called by the header only: one small count query per page for signed-in users.
             "unread_notifications": lambda: notifications.unread_count(user) if user else 0,
         }

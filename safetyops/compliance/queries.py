@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from safetyops.calendar.domain import SchoolCalendar, Term, school_year_of
 from safetyops.calendar.operations import calendars_for
@@ -85,3 +86,59 @@ def as_json(result: CampusCompliance, as_of: date) -> dict:
         "as_of": as_of.isoformat(),
         "requirements": [r.as_dict() for r in result.requirements],
     }
+
+
+@dataclass
+class DistrictMatrix:
+    """Campuses x requirement columns (rule, period) of the current term, sorted."""
+
+    rows: list[dict[str, Any]]
+    columns: list[tuple[str, str]]
+    sort: str
+
+
+def _column_of(sort: str, columns: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """``col:3`` -> the fourth requirement column, if there is one."""
+    if sort.startswith("col:") and sort[4:].isdigit() and int(sort[4:]) < len(columns):
+        return columns[int(sort[4:])]
+    return None
+
+
+def district_matrix(campuses: list[Campus], as_of: date | None, sort: str) -> DistrictMatrix:
+    """The district compliance matrix: one row per campus (its cells by requirement and
+    its counts by status), columns by first deadline; sorted worst first (overdue, then
+    due), by name, or by one requirement column (``col:N``)."""
+    results = for_campuses(campuses, as_of) if campuses and as_of else []
+    columns: list[tuple[str, str]] = []
+    rows: list[dict[str, Any]] = []
+    for result in results:
+        cells = {}
+        for req in result.in_term():
+            key = (req.rule, req.period)
+            if key not in columns:
+                columns.append(key)
+            cells[key] = req
+        counts = dict.fromkeys(SEVERITY, 0)
+        for req in cells.values():
+            counts[req.status] += 1
+        rows.append({"result": result, "cells": cells, "counts": counts})
+    first_deadline = {
+        key: min(r["cells"][key].deadline for r in rows if key in r["cells"]) for key in columns
+    }
+    columns.sort(key=lambda key: (first_deadline[key], key))
+    column = _column_of(sort, columns)
+    if sort == "name":
+        rows.sort(key=lambda r: r["result"].campus.name)
+    elif column is not None:  # one requirement: worst status first, then name
+        rows.sort(
+            key=lambda r: (
+                SEVERITY[r["cells"][column].status] if column in r["cells"] else 99,
+                r["result"].campus.name,
+            )
+        )
+    else:  # overdue first, then due, then name
+        sort = "worst"
+        rows.sort(
+            key=lambda r: (-r["counts"]["overdue"], -r["counts"]["due"], r["result"].campus.name)
+        )
+    return DistrictMatrix(rows, columns, sort)

@@ -8,17 +8,16 @@ from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from safetyops.accounts.models import Role
 from safetyops.compliance import queries as compliance
 from safetyops.compliance.engine import days_left
-from safetyops.core.access import allow, campus_for, visible_campuses
+from safetyops.core.access import allow, campus_for, may_use, visible_campuses
 from safetyops.core.forms import date_arg
 from safetyops.core.timefmt import campus_today
 from safetyops.drills.forms import TYPE_LABELS, type_choices
 from safetyops.drills.operations import drill_types
 from safetyops.extensions import db
 from safetyops.planning import operations as feeds
-from safetyops.planning.forms import PLANNERS, PlanForm
+from safetyops.planning.forms import PlanForm
 
 bp = Blueprint("compliance", __name__)
 STATUS_WORDS = {
@@ -49,7 +48,7 @@ def campus(code: str):
         "compliance/campus.html",
         plans=feeds.plans_for(campus, as_of, as_of + timedelta(days=366)),
         plan_form=plan_form,
-        can_plan=current_user.role in PLANNERS,
+        can_plan=may_use(current_user, "planning.plan_new"),
         feed_active=feeds.active_feed(campus) is not None,
         campus=campus,
         result=result,
@@ -59,15 +58,8 @@ def campus(code: str):
         days_left=days_left,
         labels=TYPE_LABELS,
         words=STATUS_WORDS,
-        can_log=current_user.role != Role.VIEWER,
+        can_log=may_use(current_user, "drills.new"),
     )
-
-
-def _column_of(sort: str, columns: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """``col:3`` -> the fourth requirement column, if there is one."""
-    if sort.startswith("col:") and sort[4:].isdigit() and int(sort[4:]) < len(columns):
-        return columns[int(sort[4:])]
-    return None
 
 
 @bp.route("/compliance")
@@ -76,46 +68,13 @@ def district():
     """Campuses x requirements of the current term, worst first; data loaded in bulk."""
     campuses = list(db.session.scalars(visible_campuses(current_user)))
     as_of = date_arg("as_of") or (campus_today(campuses[0]) if campuses else None)
-    results = compliance.for_campuses(campuses, as_of) if campuses else []
-    columns: list[tuple[str, str]] = []
-    rows = []
-    for result in results:
-        cells = {}
-        for req in result.in_term():
-            key = (req.rule, req.period)
-            if key not in columns:
-                columns.append(key)
-            cells[key] = req
-        counts = dict.fromkeys(compliance.SEVERITY, 0)
-        for req in cells.values():
-            counts[req.status] += 1
-        rows.append({"result": result, "cells": cells, "counts": counts})
-    first_deadline = {
-        key: min(r["cells"][key].deadline for r in rows if key in r["cells"]) for key in columns
-    }
-    columns.sort(key=lambda key: (first_deadline[key], key))
-    sort = request.args.get("sort", "worst")
-    column = _column_of(sort, columns)
-    if sort == "name":
-        rows.sort(key=lambda r: r["result"].campus.name)
-    elif column is not None:  # one requirement: worst status first, then name
-        rows.sort(
-            key=lambda r: (
-                compliance.SEVERITY[r["cells"][column].status] if column in r["cells"] else 99,
-                r["result"].campus.name,
-            )
-        )
-    else:  # overdue first, then due, then name
-        sort = "worst"
-        rows.sort(
-            key=lambda r: (-r["counts"]["overdue"], -r["counts"]["due"], r["result"].campus.name)
-        )
+    matrix = compliance.district_matrix(campuses, as_of, request.args.get("sort", "worst"))
     return render_template(
         "compliance/district.html",
-        rows=rows,
-        columns=columns,
+        rows=matrix.rows,
+        columns=matrix.columns,
         as_of=as_of,
-        sort=sort,
+        sort=matrix.sort,
         # Plain strings: a lazy string is translated again on every one of ~5,000 cells.
         words={k: str(v) for k, v in STATUS_WORDS.items()},
     )

@@ -55,6 +55,15 @@ def access_rule_for(endpoint: str) -> frozenset | str | None:
     return getattr(view, "access_rule", None)
 
 
+def may_use(user: User | None, endpoint: str) -> bool:
+    """Whether ``user`` may open ``endpoint``, from its declared rule: templates ask this
+    (``may('drills.new')``) instead of testing roles themselves."""
+    rule = access_rule_for(endpoint)
+    if rule == PUBLIC:
+        return True
+    return user is not None and rule is not None and Role(user.role) in rule
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or bool(g.get("token_auth"))
 

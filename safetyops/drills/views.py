@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -16,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -25,11 +25,11 @@ from safetyops.accounts.models import Role
 from safetyops.calendar.domain import school_year_label, school_year_of
 from safetyops.core import record_rules
 from safetyops.core.access import allow, campus_for, require_campus_access
-from safetyops.core.csv_export import SafeWriter
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.forms import apply_errors, date_arg, year_arg
 from safetyops.core.submissions import once_per_submission
 from safetyops.core.timefmt import campus_today
+from safetyops.drills import export as drill_export
 from safetyops.drills import operations as drills_service
 from safetyops.drills.forms import (
     TYPE_LABELS,
@@ -210,50 +210,6 @@ def edit(drill_id: int):
 
 # ---- exports ---------------------------------------------------------------------------
 
-CSV_COLUMNS = [
-    "id", "campus_code", "type", "real_event", "announced", "date", "started_at", "ended_at",
-    "conducted_by", "notification_method", "staff_participating", "occupants",
-    "time_to_complete_seconds", "hazard", "evacuation_location", "special_conditions",
-    "problems", "problems_notes", "weather", "observers", "debrief_notes", "follow_ups",
-    "signed_off_by", "signed_off_at", "amendments",
-]  # fmt: skip
-
-
-def _csv_row(drill: Drill) -> list:
-    zone = ZoneInfo(drill.campus.timezone)
-    return [
-        drill.id,
-        drill.campus.code,
-        drill.drill_type,
-        str(drill.real_event).lower(),
-        str(drill.announced).lower(),
-        drill.local_date.isoformat(),
-        drill.started_at.astimezone(zone).isoformat(timespec="minutes"),
-        drill.ended_at.astimezone(zone).isoformat(timespec="minutes") if drill.ended_at else "",
-        drill.conducted_by,
-        drill.notification_method,
-        drill.staff_participating if drill.staff_participating is not None else "",
-        drill.occupants if drill.occupants is not None else "",
-        drill.time_to_complete_seconds if drill.time_to_complete_seconds is not None else "",
-        drill.hazard,
-        drill.evacuation_location,
-        drill.special_conditions,
-        ";".join(drill.problems),
-        drill.problems_notes,
-        drill.weather,
-        ";".join(drill.observers),
-        drill.debrief_notes,
-        "; ".join(
-            f"{f['action']} ({f.get('owner') or '-'}, {f.get('due') or '-'})"
-            for f in drill.follow_ups
-        ),
-        drill.signed_off_by.name if drill.signed_off_by else "",
-        drill.signed_off_at.astimezone(zone).isoformat(timespec="minutes")
-        if drill.signed_off_at
-        else "",
-        len(drill.amendments),
-    ]
-
 
 def _year_records(code: str):
     campus = campus_for(current_user, code)
@@ -265,15 +221,14 @@ def _year_records(code: str):
 @bp.route("/campuses/<code>/drills.csv")
 @allow(*REVIEWERS)
 def export_csv(code: str):
-    campus, year, records = _year_records(code)
-    out = io.StringIO()
-    writer = SafeWriter(out)
-    writer.writerow(CSV_COLUMNS)
-    for drill in records:
-        writer.writerow(_csv_row(drill))
+    """The campus's school year of drills, in the one drill CSV format (drills/export.py)."""
+    campus = campus_for(current_user, code)
+    year = year_arg("year", school_year_of(campus_today(campus)))
+    start, end = drills_service.school_year_bounds(year)
+    rows = drill_export.stream(drill_export.records([campus.id], start, end))
     filename = f"drills-{campus.code}-{school_year_label(year)}.csv"
     return Response(
-        out.getvalue(),
+        stream_with_context(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -145,3 +145,34 @@ def status_bar(counts: dict[str, int], title: str) -> str:
         legend_x += 110
     out.append("</svg>")
     return "".join(out)
+
+
+def report_charts(data: dict) -> dict:
+    """The report's three SVG charts from its figures: completion by campus (the 30 lowest
+    when there are more), findings per week, and compliance statuses this term."""
+    sections = data["campuses"]
+    lowest = sorted(
+        sections, key=lambda s: (s["completion_pct"] is None, s["completion_pct"] or 0)
+    )[:30]
+    charts = {
+        "completion": bar_chart(
+            [(s["name"], s["completion_pct"]) for s in lowest],
+            "Rounds completed (%), lowest first" if len(sections) > 30 else "Rounds completed (%)",
+        )
+    }
+    district = data.get("district")
+    trend = district["trend"] if district else (sections[0]["trend"] if sections else [])
+    if district is None and sections:
+        trend = [
+            {"week": t["week"], "findings": sum(s["trend"][i]["findings"] for s in sections)}
+            for i, t in enumerate(sections[0]["trend"])
+        ]
+    charts["findings"] = column_chart(
+        [(t["week"], t["findings"]) for t in trend], "Findings opened per week"
+    )
+    counts: dict = {}
+    for s in sections:
+        for status, n in s["compliance"].items():
+            counts[status] = counts.get(status, 0) + n
+    charts["compliance"] = status_bar(counts, "Drill requirements this term")
+    return charts

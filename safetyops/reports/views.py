@@ -108,7 +108,7 @@ def weekly_report():
         prev_week=weekly.shift_week(label, -1),
         next_week=weekly.shift_week(label, 1),
         labels=TYPE_LABELS,
-        charts=_charts(data),
+        charts=weekly.report_charts(data),
         w={key: str(text) for key, text in WORDS.items()},
         pdf=pdf,
     )
@@ -122,35 +122,6 @@ def weekly_report():
         body, mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{name}"'},
     )  # fmt: skip
-
-
-def _charts(data: dict) -> dict:
-    sections = data["campuses"]
-    lowest = sorted(
-        sections, key=lambda s: (s["completion_pct"] is None, s["completion_pct"] or 0)
-    )[:30]
-    charts = {
-        "completion": weekly.bar_chart(
-            [(s["name"], s["completion_pct"]) for s in lowest],
-            "Rounds completed (%), lowest first" if len(sections) > 30 else "Rounds completed (%)",
-        )
-    }
-    district = data.get("district")
-    trend = district["trend"] if district else (sections[0]["trend"] if sections else [])
-    if district is None and sections:
-        trend = [
-            {"week": t["week"], "findings": sum(s["trend"][i]["findings"] for s in sections)}
-            for i, t in enumerate(sections[0]["trend"])
-        ]
-    charts["findings"] = weekly.column_chart(
-        [(t["week"], t["findings"]) for t in trend], "Findings opened per week"
-    )
-    counts: dict = {}
-    for s in sections:
-        for status, n in s["compliance"].items():
-            counts[status] = counts.get(status, 0) + n
-    charts["compliance"] = weekly.status_bar(counts, "Drill requirements this term")
-    return charts
 
 
 @bp.route("/exports/<kind>.csv")

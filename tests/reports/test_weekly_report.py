@@ -187,9 +187,12 @@ def test_csv_exports_columns_and_rows(client, db, week):
                          "finding_kind", "action_taken", "note", "recorded_at", "received_at"]),
         "findings": (2, ["finding_id", "campus_code", "checkpoint", "kind", "status",
                          "opened_at", "acknowledged_at", "resolved_at", "resolution"]),
-        "drills": (3, ["drill_id", "campus_code", "type", "real_event", "announced", "date",
-                       "started_at", "ended_at", "conducted_by", "occupants",
-                       "time_to_complete_seconds", "signed_off_at"]),
+        "drills": (3, ["id", "campus_code", "type", "real_event", "announced", "date",
+                       "started_at", "ended_at", "conducted_by", "notification_method",
+                       "staff_participating", "occupants", "time_to_complete_seconds", "hazard",
+                       "evacuation_location", "special_conditions", "problems",
+                       "problems_notes", "weather", "observers", "debrief_notes", "follow_ups",
+                       "signed_off_by", "signed_off_at", "amendments"]),
     }  # fmt: skip
     for kind, (count, header) in expected.items():
         response = client.get(f"/exports/{kind}.csv?{window}")
@@ -203,6 +206,10 @@ def test_csv_exports_columns_and_rows(client, db, week):
     drills = _csv(client.get(f"/exports/drills.csv?{window}"))
     assert [r[2] for r in drills[1:]] == ["lockdown", "evacuate", "secure"]
     assert drills[3][3] == "true"
+    # One drill CSV format: the campus's own export gives the same header and rows.
+    campus_year = _csv(client.get("/campuses/AAA/drills.csv?year=2026"))
+    assert campus_year[0] == drills[0]
+    assert [r for r in campus_year[1:] if r[0] in {d[0] for d in drills[1:]}] == drills[1:]
     assert client.get("/exports/results.csv?from=2026-11-09").status_code == 400
     assert client.get("/exports/secrets.csv?from=2026-11-09&to=2026-11-10").status_code == 404
 
