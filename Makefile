@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := safetyops
 
-.PHONY: run test install install-test lint fmt messages clean
+.PHONY: run test install install-test lint fmt messages clean vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ fmt: install-test
 
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o safetyops/translations/messages.pot .
+
+vendor:
+	@# Third-party browser files into static/vendor/ (Swagger UI for /api/docs); needs npm.
+	bash scripts/vendor.sh
 
 clean:
 	rm -rf $(VENV) instance/*.db .pytest_cache

@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from safetyops.accounts import admin_views as _accounts_admin  # noqa: F401
     from safetyops.accounts.views import bp as accounts_bp
     from safetyops.api import bp as api_bp
+    from safetyops.api import docs_bp
     from safetyops.audit.views import bp as audit_bp
     from safetyops.calendar.views import bp as calendar_bp
     from safetyops.campuses import admin_views as _campuses_admin  # noqa: F401
@@ -135,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         audit_bp,
         api_bp,
+        docs_bp,
     ):
         app.register_blueprint(bp)
 

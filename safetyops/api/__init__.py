@@ -1,6 +1,7 @@
 """The JSON API under /api/v1: one blueprint; each area adds its routes in its own api.py."""
 
 from safetyops.accounts import api as accounts_api
+from safetyops.api import docs
 from safetyops.api.blueprint import bp
 from safetyops.campuses import api as campuses_api
 from safetyops.compliance import api as compliance_api
@@ -9,4 +10,6 @@ from safetyops.rounds import api as rounds_api
 # The area modules register their routes on ``bp`` when imported.
 AREA_APIS = (accounts_api, campuses_api, compliance_api, rounds_api)
 
-__all__ = ["bp"]
+docs_bp = docs.docs_bp
+
+__all__ = ["bp", "docs_bp"]

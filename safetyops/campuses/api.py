@@ -1,4 +1,4 @@
-"""API: the caller, campuses, checkpoints and compliance."""
+"""API: campuses and their checkpoints."""
 
 from __future__ import annotations
 
@@ -7,25 +7,28 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from safetyops.api.blueprint import bp
+from safetyops.api.contract import api
 from safetyops.api.serializers import campus_json, checkpoint_json
 from safetyops.campuses.models import Checkpoint
+from safetyops.campuses.schemas import CampusOut, CheckpointOut
 from safetyops.core.access import allow, campus_for, visible_campuses
 from safetyops.extensions import db
 
 
-@bp.route("/campuses")
+@api(bp, "/campuses", summary="Campuses the caller may see", responses={200: [CampusOut]})
 @allow()
 def campuses():
     return jsonify([campus_json(c) for c in db.session.scalars(visible_campuses(current_user))])
 
 
-@bp.route("/campuses/<code>")
+@api(bp, "/campuses/<code>", summary="One campus", responses={200: CampusOut})
 @allow()
 def campus(code: str):
     return jsonify(campus_json(campus_for(current_user, code)))
 
 
-@bp.route("/campuses/<code>/checkpoints")
+@api(bp, "/campuses/<code>/checkpoints", summary="Active checkpoints in walking order",
+     responses={200: [CheckpointOut]})  # fmt: skip
 @allow()
 def checkpoints(code: str):
     campus = campus_for(current_user, code)

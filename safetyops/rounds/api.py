@@ -1,34 +1,44 @@
-"""Rounds API: plans, start, results (idempotent by client UUID), complete."""
+"""Rounds API: plans, start, results (idempotent by client UUID), complete, photos."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, jsonify, request
 from flask_login import current_user
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from safetyops.accounts.models import Role
 from safetyops.api.blueprint import bp
+from safetyops.api.contract import api, parse
 from safetyops.api.serializers import plan_json, result_json, round_json
 from safetyops.core.access import allow, campus_for, json_error, require_campus_access
 from safetyops.core.errors import NotAllowed, ValidationFailed
-from safetyops.core.input_guard import INT_MAX
 from safetyops.extensions import db
 from safetyops.rounds import operations as rounds_service
 from safetyops.rounds import photos
 from safetyops.rounds.models import Round, RoundPlan, RoundResult
-
-ONLY_WALKER = "only the officer walking this round can change it"
+from safetyops.rounds.schemas import (
+    BatchIn,
+    BatchOut,
+    CompleteIn,
+    PlanOut,
+    ResultIn,
+    ResultOut,
+    RoundOut,
+    RoundStartIn,
+)
 
 WALKERS = (Role.OFFICER, Role.SUPERVISOR, Role.SAFETY_ADMIN)
+ONLY_WALKER = "only the officer walking this round can change it"
 
 
-def _json_body():
-    body = request.get_json(silent=True)
-    if body is None:
-        raise ValidationFailed({"body": "must be a JSON object"})
-    return body
+class PhotoOut(BaseModel):
+    id: str
+    photo: str
 
 
 def _visible_round(round_id: int) -> Round:
@@ -46,101 +56,96 @@ def _own_round(round_id: int) -> Round:
     return round_
 
 
-@bp.route("/campuses/<code>/round-plans")
+@api(bp, "/campuses/<code>/round-plans", summary="Active round plans of a campus",
+     responses={200: [PlanOut]})  # fmt: skip
 @allow()
 def round_plans(code: str):
     campus = campus_for(current_user, code)
     return jsonify([plan_json(p) for p in rounds_service.plans_for([campus.id])])
 
 
-@bp.route("/rounds", methods=["POST"])
+@api(bp, "/rounds", method="POST", summary="Start a round of a plan", body=RoundStartIn,
+     responses={201: RoundOut})  # fmt: skip
 @allow(*WALKERS)
-def start_round():
-    body = _json_body()
-    plan_id = body.get("plan_id")
-    # A whole number within the id range (not true, 1.9 or 1e30).
-    if isinstance(plan_id, bool) or not isinstance(plan_id, int) or not 0 < plan_id <= INT_MAX:
-        raise ValidationFailed({"plan_id": "must be a round plan id"})
-    plan = db.session.get(RoundPlan, plan_id)
+def start_round(body: RoundStartIn):
+    plan = db.session.get(RoundPlan, body.plan_id)
     if plan is None or not plan.active:
         return json_error(404, "not found")
     require_campus_access(current_user, plan.campus_id)
-    round_ = rounds_service.start_round(current_user, plan, body.get("id"))
+    client_id = str(body.id) if body.id else None
+    round_ = rounds_service.start_round(current_user, plan, client_id)
     return jsonify(round_json(round_)), 201
 
 
-@bp.route("/rounds/<int:round_id>")
+@api(bp, "/rounds/<int:round_id>", summary="A round with its results",
+     responses={200: RoundOut})  # fmt: skip
 @allow()
 def get_round(round_id: int):
     return jsonify(round_json(_visible_round(round_id)))
 
 
-@bp.route("/rounds/<int:round_id>/results", methods=["POST"])
+@api(bp, "/rounds/<int:round_id>/results", method="POST", body=ResultIn,
+     summary="Store one checkpoint result (the same id and body again: 200; "
+             "another body under a used id: 409)",
+     responses={201: ResultOut, 200: ResultOut})  # fmt: skip
 @allow(*WALKERS)
-def post_result(round_id: int):
+def post_result(round_id: int, body: ResultIn):
     round_ = rounds_service.round_for_posting(round_id, current_user)
     if round_ is None:
         return json_error(404, "not found")
     if round_.officer_id != current_user.id:
         raise NotAllowed(ONLY_WALKER)
-    result, created = rounds_service.record_result(round_, _json_body())
+    # The contract checked the shape; the operation checks the rules (this round's
+    # checkpoints, a real time) on the body as sent, which idempotency compares.
+    result, created = rounds_service.record_result(round_, request.get_json())
     return jsonify(result_json(result)), 201 if created else 200
 
 
-BATCH_MAX = 200
-
-
-@bp.route("/rounds/<int:round_id>/results/batch", methods=["POST"])
+@api(bp, "/rounds/<int:round_id>/results/batch", method="POST", body=BatchIn,
+     summary="Many results at once (a tablet flushing its offline queue); each is stored "
+             "or refused on its own", responses={200: BatchOut})  # fmt: skip
 @allow(*WALKERS)
-def post_results_batch(round_id: int):
-    """Many results at once (a tablet flushing what it queued offline). Each is stored or
-    refused on its own, exactly as if posted alone; the answer lists each outcome."""
+def post_results_batch(round_id: int, body: BatchIn):
     round_ = rounds_service.round_for_posting(round_id, current_user)
     if round_ is None:
         return json_error(404, "not found")
     if round_.officer_id != current_user.id:
         raise NotAllowed(ONLY_WALKER)
-    body = _json_body()
-    items = body.get("results") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not items:
-        raise ValidationFailed({"results": "must be a non-empty list of results"})
-    if len(items) > BATCH_MAX:
-        raise ValidationFailed({"results": f"at most {BATCH_MAX} per request"})
-    outcomes = []
-    for item in items:
-        item_id = item.get("id") if isinstance(item, dict) else None
-        try:
-            result, created = rounds_service.record_result(round_, item)
-        except ValidationFailed as exc:
-            field, message = next(iter(exc.errors.items()))
-            outcomes.append({"id": item_id, "status": 400, "error": f"{field} {message}",
-                             "field": field})  # fmt: skip
-        except rounds_service.Conflict as exc:
-            outcomes.append({"id": item_id, "status": 409, "error": str(exc)})
-        except SQLAlchemyError:
-            raise  # the database itself failed: the whole request answers (503), retried
-        except Exception:  # noqa: BLE001 - one unreadable item must not sink the others
-            db.session.rollback()
-            current_app.logger.exception("batch item %r could not be stored", item_id)
-            outcomes.append({"id": item_id, "status": 400, "error": "could not be read"})
-        else:
-            outcomes.append({"id": result.id, "status": 201 if created else 200})
-    return jsonify({"results": outcomes})
+    return jsonify({"results": [_store_one(round_, item) for item in body.results]})
 
 
-@bp.route("/rounds/<int:round_id>/complete", methods=["POST"])
+def _store_one(round_: Any, item: Any) -> dict[str, Any]:
+    item_id = item.get("id") if isinstance(item, dict) else None
+    try:
+        parse(ResultIn, item)
+        result, created = rounds_service.record_result(round_, item)
+    except ValidationFailed as exc:
+        field, message = next(iter(exc.errors.items()))
+        return {"id": item_id, "status": 400, "error": f"{field} {message}", "field": field}
+    except rounds_service.Conflict as exc:
+        return {"id": item_id, "status": 409, "error": str(exc)}
+    except SQLAlchemyError:
+        raise  # the database itself failed: the whole request answers (503), retried
+    except Exception:  # noqa: BLE001 - one unreadable item must not sink the others
+        db.session.rollback()
+        current_app.logger.exception("batch item %r could not be stored", item_id)
+        return {"id": item_id, "status": 400, "error": "could not be read"}
+    return {"id": result.id, "status": 201 if created else 200}
+
+
+@api(bp, "/rounds/<int:round_id>/complete", method="POST", body=CompleteIn,
+     body_optional=True, summary="Finish a round (a reason if checkpoints are unchecked)",
+     responses={200: RoundOut})  # fmt: skip
 @allow(*WALKERS)
-def complete_round(round_id: int):
+def complete_round(round_id: int, body: CompleteIn):
     round_ = _own_round(round_id)
-    body = request.get_json(silent=True)
-    if body is not None and not isinstance(body, dict):
-        raise ValidationFailed({"body": "must be a JSON object"})
-    # The raw value: a list or a number is refused as such, never stored as its repr.
-    rounds_service.complete_round(round_, (body or {}).get("reason"))
+    rounds_service.complete_round(round_, body.reason)
     return jsonify(round_json(round_))
 
 
-@bp.route("/results/<result_id>/photo", methods=["POST"])
+@api(bp, "/results/<result_id>/photo", method="POST", summary="Attach a photo to a result "
+     "(JPEG, PNG or WebP, checked by content, at most 8 MB)",
+     multipart={"photo": "the image file"}, responses={200: PhotoOut})  # fmt: skip
 @allow(*WALKERS)
 def post_photo(result_id: str):
     result = db.session.scalar(select(RoundResult).where(RoundResult.id == result_id))

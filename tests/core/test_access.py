@@ -23,7 +23,14 @@ def test_public_endpoints_are_few_and_known(app):
         if getattr(app.view_functions[rule.endpoint], "access_rule", None) == PUBLIC
     }
     # The calendar feed is public by design: its URL carries a revocable secret token.
-    assert public == {"accounts.login", "home.healthz", "planning.feed"}
+    # The API's document and its docs page describe the API and hold no data.
+    assert public == {
+        "accounts.login",
+        "home.healthz",
+        "planning.feed",
+        "api.openapi_json",
+        "api_docs.api_docs",
+    }
 
 
 def test_an_undeclared_endpoint_is_refused(app, client, two_campuses):
