@@ -54,7 +54,8 @@ def parse_drills(
                     "drill_type": drill_type,
                     "started_at": started,
                     "ended_at": ended,
-                    "conducted_by": v.get("conducted_by", "")[:160],
+                    "line": line,
+                    "conducted_by": v.get("conducted_by", ""),
                     "debrief_notes": v.get("notes", ""),
                     **flags,
                 }

@@ -18,7 +18,7 @@ from safetyops.campuses.models import Campus
 from safetyops.compliance.engine import DrillFact
 from safetyops.compliance.operations import extra_drill_types
 from safetyops.core import dates, record_rules
-from safetyops.core.csv import ImportReport
+from safetyops.core.csv import ImportReport, RowError
 from safetyops.core.db import utcnow
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.transitions import transition
@@ -326,13 +326,24 @@ def import_drills(text: str, user: User | None = None) -> ImportReport:
     if not parsed.ok:
         return ImportReport(errors=parsed.errors)
     report = ImportReport()
-    rows = []
+    rows, errors = [], []
     for row in parsed.rows:
         campus = campuses[row.pop("campus_code")]
+        line = row.pop("line")
         started = to_utc(campus, row["started_at"])
         ended = to_utc(campus, row["ended_at"]) if row["ended_at"] else None
+        # The same checks as a drill logged on the form (future dates, bounds, lengths).
+        try:
+            values = _clean(campus, {**row, "started_at": started, "ended_at": ended})
+        except ValidationFailed as exc:
+            errors.extend(RowError(line, f"{name}: {text}") for name, text in exc.errors.items())
+            continue
+        values.pop("local_date")
+        kept = {key: values[key] for key in row}
         client_id = f"import:{campus.code}:{row['drill_type']}:{started:%Y%m%dT%H%M%S}"
-        rows.append((campus, client_id, {**row, "started_at": started, "ended_at": ended}))
+        rows.append((campus, client_id, kept))
+    if errors:
+        return ImportReport(errors=errors)
     existing = set(
         db.session.scalars(select(Drill.client_id).where(Drill.client_id.in_([r[1] for r in rows])))
     )

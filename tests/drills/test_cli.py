@@ -190,3 +190,26 @@ def test_compliance_command_json_and_table(runner, db, tmp_path, two_campuses):
                for line in lines)  # fmt: skip
     missing = runner.invoke(args=["compliance", "--campus", "NOPE"])
     assert missing.exit_code != 0 and "no campus with code NOPE" in missing.output
+
+
+def test_imported_drills_get_the_same_checks_as_the_form(runner, db, tmp_path, two_campuses):
+    """A CSV row is validated like a drill logged on the form or the API: no future dates,
+    nothing before 2000, no over-long text silently cut."""
+    bad = f"""campus_code,type,started_at,ended_at,real_event,announced,conducted_by,notes
+AAA,lockdown,2026-09-01T10:00,,false,true,R. Diaz,
+AAA,lockdown,2099-09-01T10:00,,false,true,,
+AAA,secure,0001-01-01T10:00,,false,true,,
+AAA,evacuate,2026-09-02T10:00,,false,true,{"x" * 200},
+AAA,shelter,2026-09-03T10:00,,false,true,,{"n" * 5000}
+"""
+    result = runner.invoke(args=["import", "drills", _write(tmp_path, "bad.csv", bad)])
+    assert result.exit_code != 0
+    for expected in (
+        "line 3: started_at",
+        "line 4: started_at",
+        "line 5: conducted_by",
+        "line 6: debrief_notes",
+    ):
+        assert expected in result.output, result.output
+    assert "line 2" not in result.output
+    assert _count(db, Drill) == 0
