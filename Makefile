@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := safetyops
 
-.PHONY: run test install install-test lint fmt messages clean vendor
+.PHONY: run test install install-test lint typecheck fmt messages clean vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check safetyops tests bench
 	$(BIN)/ruff format --check safetyops tests bench
+	$(BIN)/mypy
+
+typecheck: install-test
+	$(BIN)/mypy
 
 fmt: install-test
 	$(BIN)/ruff format safetyops tests bench

@@ -16,9 +16,9 @@ DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
 
 class BaseConfig:
     ENV_NAME = "base"
-    SECRET_KEY = DEFAULT_SECRET_KEY
+    SECRET_KEY: str | None = DEFAULT_SECRET_KEY
     # Relative SQLite paths are resolved inside the instance folder by Flask-SQLAlchemy.
-    DATABASE_URL = "sqlite:///safetyops.db"
+    DATABASE_URL: str | None = "sqlite:///safetyops.db"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
     # Sessions and cookies
@@ -99,8 +99,8 @@ class TestingConfig(BaseConfig):
 
 class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
-    SECRET_KEY = None
-    DATABASE_URL = None
+    SECRET_KEY: str | None = None  # production must set them (check_production_config)
+    DATABASE_URL: str | None = None
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -3,7 +3,7 @@ and the pydantic schemas, so the document and the validation cannot drift apart.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
@@ -27,8 +27,11 @@ PATH_SCHEMAS = {
 }
 
 
-def _models(op: Operation) -> list[tuple[type[BaseModel], str]]:
-    found: list[tuple[type[BaseModel], str]] = [(ErrorOut, "serialization")]
+Mode = Literal["validation", "serialization"]
+
+
+def _models(op: Operation) -> list[tuple[type[BaseModel], Mode]]:
+    found: list[tuple[type[BaseModel], Mode]] = [(ErrorOut, "serialization")]
     for model in (op.body, op.query):
         if model is not None:
             found.append((model, "validation"))
@@ -43,7 +46,7 @@ def document(version: str) -> dict[str, Any]:
     wanted = sorted({m for op in OPERATIONS for m in _models(op)}, key=lambda m: m[0].__name__)
     refs, defs = models_json_schema(wanted, ref_template=REF)
 
-    def ref(model: Any, mode: str) -> dict[str, Any]:
+    def ref(model: Any, mode: Mode) -> dict[str, Any]:
         if isinstance(model, list):
             return {"type": "array", "items": refs[(model[0], mode)]}
         return refs[(model, mode)]

@@ -31,16 +31,18 @@ def calendars_for(campuses: Iterable[Campus]) -> dict[int, SchoolCalendar]:
             or_(CalendarEntry.campus_id.is_(None), CalendarEntry.campus_id.in_(ids))
         )
     ).all()
-    district_terms, district_closed = [], []
+    district_terms: list[Term] = []
+    district_closed: list[Closure] = []
     own: dict[int, tuple[list[Term], list[Closure]]] = {i: ([], []) for i in ids}
     for entry in entries:
         if entry.kind == CalendarKind.TERM:
-            item = Term(entry.name, entry.start_date, entry.end_date)
-            target = district_terms if entry.campus_id is None else own[entry.campus_id][0]
+            term = Term(entry.name, entry.start_date, entry.end_date)
+            (district_terms if entry.campus_id is None else own[entry.campus_id][0]).append(term)
         else:
-            item = Closure(entry.name, entry.start_date, entry.end_date)
-            target = district_closed if entry.campus_id is None else own[entry.campus_id][1]
-        target.append(item)
+            closure = Closure(entry.name, entry.start_date, entry.end_date)
+            (district_closed if entry.campus_id is None else own[entry.campus_id][1]).append(
+                closure
+            )
     # Campuses on the same calendar share one object, so its school-day index (built on
     # first use) is built once for the district, not once per campus.
     shared: dict[tuple, SchoolCalendar] = {}

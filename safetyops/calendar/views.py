@@ -27,7 +27,8 @@ def _campus_choices():
 
 
 def _back(entry_campus_id: int | None):
-    code = db.session.get(Campus, entry_campus_id).code if entry_campus_id else None
+    campus = db.session.get(Campus, entry_campus_id) if entry_campus_id else None
+    code = campus.code if campus is not None else None
     return url_for("calendar.index", campus=code)
 
 

@@ -72,7 +72,7 @@ def _apply_campus(campus: Campus, data: dict) -> None:
         campus.school_weekdays = sorted({int(d) for d in data["school_weekdays"]})
     if campus.principal_id:
         principal = db.session.get(User, campus.principal_id)
-        if campus not in principal.campuses:
+        if principal is not None and campus not in principal.campuses:
             principal.campuses.append(campus)  # a principal sees the campus they lead
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from safetyops.calendar.domain import SchoolCalendar, school_year_label, school_year_of
+from safetyops.calendar.domain import SchoolCalendar, Term, school_year_label, school_year_of
 
 PERIODS = ("term", "month", "school_year")
 STATUSES = ("met", "late", "due", "overdue", "upcoming", "not_required")
@@ -80,7 +81,7 @@ class Requirement:
     pack: str = ""
     period_end: date | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "drill": self.drill,
@@ -104,7 +105,7 @@ def periods(rule: Rule, calendar: SchoolCalendar, school_year: int | None = None
     if rule.period == "term":
         return [Period(t.name, t.start, t.end) for t in terms]
     if rule.period == "school_year":
-        by_year: dict[int, list] = {}
+        by_year: dict[int, list[Term]] = {}
         for term in terms:
             by_year.setdefault(school_year_of(term.start), []).append(term)
         return [

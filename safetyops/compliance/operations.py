@@ -51,10 +51,10 @@ def load_pack(
     record = db.session.scalar(select(RulePackRecord).where(RulePackRecord.key == parsed.id))
     created = record is None
     rules = [rule_to_dict(r) for r in parsed.rules]
-    if created:
+    before = {"name": record.name, "rules": record.rules} if record is not None else {}
+    if record is None:
         record = RulePackRecord(key=parsed.id, name=parsed.name, toml=text, rules=rules)
         db.session.add(record)
-    before = {"name": record.name, "rules": record.rules} if not created else {}
     record.name, record.source, record.toml = parsed.name, parsed.source, text
     record.rules, record.drill_types = rules, list(parsed.drill_types)
     record.reminder_lead_days = (

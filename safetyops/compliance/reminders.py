@@ -9,7 +9,7 @@ scheduler was down.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,7 +46,7 @@ def drill_notices(
     as_of: date,
     drill_days: dict[int, date] | None = None,
     lead_days: Sequence[int] = DEFAULT_LEAD_DAYS,
-    pack_lead_days: dict[str, Sequence[int]] | None = None,
+    pack_lead_days: Mapping[str, Sequence[int]] | None = None,
 ) -> list[Notice]:
     """Reminders before deadlines, a confirmation when met, escalation when overdue
     (the day after the deadline, then weekly until met). ``drill_days`` maps drill ids

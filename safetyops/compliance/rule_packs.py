@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from typing import Any
 
 from safetyops.compliance.engine import PERIODS, Rule
 from safetyops.drills.domain import CANONICAL
@@ -109,7 +110,7 @@ def parse_pack(text: str) -> RulePack:
         raise RulePackError(errors)
     return RulePack(
         id=pack_id,
-        name=name.strip(),
+        name=str(name).strip(),
         rules=tuple(rules),
         source=str(pack.get("source", "")),
         description=str(pack.get("description", "")),
@@ -119,7 +120,7 @@ def parse_pack(text: str) -> RulePack:
 
 
 def _parse_rule(
-    raw: dict, number: int, pack_id: str, known_types: set[str], errors: list[str]
+    raw: dict[str, Any], number: int, pack_id: str, known_types: set[str], errors: list[str]
 ) -> Rule | None:
     rule_id = raw.get("id") if isinstance(raw.get("id"), str) else None
     where = f"rule {rule_id!r}" if rule_id else f"rule #{number}"
@@ -181,7 +182,7 @@ def _parse_rule(
         fail("min_school_days only applies to month rules")
     roll_forward = boolean("roll_forward")
     real_events_count = boolean("real_events_count")
-    if len(errors) > before:
+    if len(errors) > before or rule_id is None or drill is None or count is None:
         return None
     return Rule(
         id=rule_id,
@@ -212,7 +213,7 @@ def _month_day(value: object) -> tuple[int, int] | None:
     return month, day
 
 
-def rule_to_dict(rule: Rule) -> dict:
+def rule_to_dict(rule: Rule) -> dict[str, Any]:
     """The JSON form stored with a loaded pack (and read back by ``rule_from_dict``)."""
     return {
         "id": rule.id,
@@ -232,7 +233,7 @@ def rule_to_dict(rule: Rule) -> dict:
     }
 
 
-def rule_from_dict(data: dict, pack_id: str) -> Rule:
+def rule_from_dict(data: dict[str, Any], pack_id: str) -> Rule:
     deadline = _month_day(data["deadline"]) if data.get("deadline") else None
     return Rule(
         id=data["id"],

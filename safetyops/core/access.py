@@ -31,7 +31,7 @@ def allow(*roles: Role | str) -> Callable:
     allowed = frozenset(Role(r) for r in roles) or ALL_ROLES
 
     def mark(view: Callable) -> Callable:
-        view.access_rule = allowed
+        view.access_rule = allowed  # type: ignore[attr-defined]  # read by enforce_access
         return view
 
     return mark
@@ -44,7 +44,7 @@ def admin_only(view: Callable) -> Callable:
 
 def public(view: Callable) -> Callable:
     """Anyone may use the view, signed in or not (login page, health check, static)."""
-    view.access_rule = PUBLIC
+    view.access_rule = PUBLIC  # type: ignore[attr-defined]  # read by enforce_access
     return view
 
 

@@ -30,7 +30,8 @@ def register(app: Flask) -> None:
         if wants_json():
             custom = error.description != type(error).description
             extra = {"field": field} if field else {}
-            return json_error(code, error.description if custom else error.name.lower(), **extra)
+            message = error.description if custom and error.description else error.name.lower()
+            return json_error(code, message, **extra)
         messages = {
             403: _("You do not have access to this page."),
             404: _("We could not find that page. It may have moved, or you may not have access."),
@@ -38,7 +39,7 @@ def register(app: Flask) -> None:
             413: _("That file is too large."),
             429: _("Too many attempts. Wait a minute and try again."),
         }
-        message = messages.get(code, error.description)
+        message = messages.get(code, error.description or error.name)
         return render_template("errors/error.html", code=code, message=message), code
 
     @app.errorhandler(Exception)

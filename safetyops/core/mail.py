@@ -35,6 +35,7 @@ def send_email(to: str, subject: str, text: str, html: str | None = None) -> str
     tls = str(config.get("SMTP_TLS", "starttls")).lower()
     host, port = config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25)
     timeout = float(config.get("SMTP_TIMEOUT", 10))
+    client: smtplib.SMTP
     if tls == "ssl":
         client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
     else:

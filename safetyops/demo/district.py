@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -154,7 +155,7 @@ def database_is_empty() -> bool:
 
 
 def _checkpoint_rows(doors: int, extras: list[str]) -> list[dict]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for number in range(1, doors + 1):
         rows.append(
             {

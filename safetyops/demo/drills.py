@@ -102,11 +102,13 @@ def load_demo_drills(campuses: dict[str, Campus], users: dict[str, User], now: d
         today = local_date(campus, now)
         cal = calendars[campus.id]
         principal = next((u for u in users.values() if u.id == campus.principal_id), None)
-        officers = [u for u in campus.staff if u.role == Role.OFFICER] or [principal]
+        officers = [u for u in campus.staff if u.role == Role.OFFICER] or (
+            [principal] if principal is not None else []
+        )
         requirements = evaluate(rules[campus.id], cal, [], today, school_year_of(today))
         months = sorted({r.period for r in requirements if r.rule == "evacuate-monthly"})
         this_month = f"{today:%Y-%m}"
-        previous = [m for m in months if m < this_month][-1:] or [None]
+        previous: list[str | None] = [m for m in months if m < this_month][-1:] or [None]  # type: ignore[assignment]  # mypy cannot widen list[str] here
         for req in requirements:
             if req.window_start > today:
                 continue  # upcoming: nothing to log yet

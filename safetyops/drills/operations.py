@@ -137,7 +137,7 @@ def _clean(campus: Campus, data: dict[str, Any]) -> dict[str, Any]:
             }
         )
     values["follow_ups"] = follow_ups
-    if errors:
+    if errors or not isinstance(started, datetime):
         raise ValidationFailed(errors)
     values["local_date"] = local_date(campus, started)
     return values
@@ -203,7 +203,7 @@ def sign_off(drill: Drill, user: User) -> Drill:
         "sign_off",
         "drill",
         drill.id,
-        {"signed_off_at": [None, drill.signed_off_at.isoformat()]},
+        {"signed_off_at": [None, drill.signed_off_at and drill.signed_off_at.isoformat()]},
         campus_id=drill.campus_id,
     )
     db.session.commit()
@@ -301,9 +301,10 @@ def record_medical_call(
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        return db.session.scalar(
-            select(MedicalCall).where(MedicalCall.client_id == client_id)
-        ), False
+        winner = db.session.scalar(select(MedicalCall).where(MedicalCall.client_id == client_id))
+        if winner is None:
+            raise
+        return winner, False
     audit.record(
         "create",
         "medical_call",
@@ -326,7 +327,8 @@ def import_drills(text: str, user: User | None = None) -> ImportReport:
     if not parsed.ok:
         return ImportReport(errors=parsed.errors)
     report = ImportReport()
-    rows, errors = [], []
+    rows: list[tuple[Campus, str, dict[str, Any]]] = []
+    errors: list[RowError] = []
     for row in parsed.rows:
         campus = campuses[row.pop("campus_code")]
         line = row.pop("line")

@@ -30,7 +30,7 @@ def campus_summaries(user: User) -> list[CampusSummary]:
     return [CampusSummary(c, counts.get(c.id, 0)) for c in campuses]
 
 
-def district_counts() -> dict[str, int]:
+def district_counts() -> dict[str, int | None]:
     return {
         "campuses": db.session.scalar(select(func.count()).where(Campus.active.is_(True))),
         "checkpoints": db.session.scalar(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -133,7 +133,7 @@ def safety_department() -> list[User]:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(
+    return db.session.scalar(  # type: ignore[return-value]  # a COUNT is never NULL
         select(func.count())
         .select_from(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
@@ -158,9 +158,9 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
     )
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    count = db.session.execute(query.values(read_at=utcnow())).rowcount
+    marked = db.session.execute(query.values(read_at=utcnow()).returning(Notification.id)).all()
     db.session.commit()
-    return count
+    return len(marked)
 
 
 # ---- email delivery -----------------------------------------------------------------------
@@ -179,9 +179,11 @@ def _claim(notification_id: int, now: datetime) -> bool:
             ),
         )
         .values(email_status=EmailStatus.SENDING, email_claimed_at=now)
-    ).rowcount
+        # A row back means this process took it (psycopg's rowcount can be -1).
+        .returning(Notification.id)
+    ).first()
     db.session.commit()
-    return claimed == 1
+    return claimed is not None
 
 
 def _render(notifications: list[Notification], user: User, subject: str) -> tuple[str, str]:
@@ -226,6 +228,8 @@ def deliver_pending(now: datetime | None = None, limit: int = 500) -> dict[str, 
         if not _claim(notification_id, now):
             continue  # another process has it
         notification = db.session.get(Notification, notification_id)
+        if notification is None:
+            continue
         user = notification.user
         try:
             text, html = _render([notification], user, notification.subject)
@@ -265,6 +269,8 @@ def send_digests(day_label: str, now: datetime | None = None) -> dict[str, int]:
         if not claim_slot("daily-digest", f"{day_label}:u{user_id}"):
             continue
         user = db.session.get(User, user_id)
+        if user is None:
+            continue
         waiting = list(
             db.session.scalars(
                 select(Notification)
@@ -281,7 +287,7 @@ def send_digests(day_label: str, now: datetime | None = None) -> dict[str, int]:
             mailer.send_email(user.email, subject, text, html)
         except Exception as exc:  # noqa: BLE001 - retried by tomorrow's digest
             db.session.execute(
-                JobSlot.__table__.delete().where(
+                delete(JobSlot).where(
                     JobSlot.job_id == "daily-digest", JobSlot.slot == f"{day_label}:u{user_id}"
                 )
             )
@@ -301,10 +307,8 @@ def claim_slot(job_id: str, slot: str, detail: str = "") -> bool:
     """Claim a job's once-only work (e.g. the weekly report of a week). False if taken."""
     dialect = db.engine.dialect.name
     values = {"job_id": job_id, "slot": slot, "detail": detail, "created_at": utcnow()}
-    if dialect == "postgresql":
-        statement = pg_insert(JobSlot).values(**values).on_conflict_do_nothing()
-    else:
-        statement = sqlite_insert(JobSlot).values(**values).on_conflict_do_nothing()
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(JobSlot).values(**values).on_conflict_do_nothing()
     claimed = db.session.execute(statement.returning(JobSlot.id)).first() is not None
     db.session.commit()
     return claimed

@@ -51,7 +51,7 @@ def index():
 def read(notification_id: int):
     notifications.mark_read(current_user, notification_id)
     target = request.form.get("next")
-    return redirect(target if is_local_path(target) else url_for("notifications.index"))
+    return redirect(target if target and is_local_path(target) else url_for("notifications.index"))
 
 
 @bp.route("/notifications/read-all", methods=["POST"])

@@ -56,7 +56,7 @@ def plan_drill(campus: Campus, data: dict, user: User) -> DrillPlan:
     db.session.flush()
     audit.record(
         "create", "drill_plan", plan.id,
-        {"drill_type": [None, drill_type], "planned_for": [None, day.isoformat()]},
+        {"drill_type": [None, drill_type], "planned_for": [None, str(day)]},
         campus_id=campus.id,
     )  # fmt: skip
     db.session.commit()

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 from html import escape
+from typing import Any
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -147,7 +148,7 @@ def status_bar(counts: dict[str, int], title: str) -> str:
     return "".join(out)
 
 
-def report_charts(data: dict) -> dict:
+def report_charts(data: dict[str, Any]) -> dict[str, str]:
     """The report's three SVG charts from its figures: completion by campus (the 30 lowest
     when there are more), findings per week, and compliance statuses this term."""
     sections = data["campuses"]
@@ -170,7 +171,7 @@ def report_charts(data: dict) -> dict:
     charts["findings"] = column_chart(
         [(t["week"], t["findings"]) for t in trend], "Findings opened per week"
     )
-    counts: dict = {}
+    counts: dict[str, int] = {}
     for s in sections:
         for status, n in s["compliance"].items():
             counts[status] = counts.get(status, 0) + n

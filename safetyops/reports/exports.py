@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from safetyops.accounts.models import User
 from safetyops.campuses.models import Campus, Checkpoint
@@ -53,8 +53,9 @@ EXPORTS = {
 }  # fmt: skip
 
 
-def _query(kind: str, campus_ids: list[int] | None, start: date, end: date):
+def _query(kind: str, campus_ids: list[int] | None, start: date, end: date) -> Select:
     since, until = _utc_range(start, end)
+    query: Select  # three exports, three row shapes
     if kind == "rounds":
         query = (
             select(Round.id, Campus.code, RoundPlan.name, RoundPlan.kind, User.name,

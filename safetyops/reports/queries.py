@@ -343,7 +343,10 @@ def store_snapshot(label: str, now: datetime | None = None) -> tuple[WeeklyRepor
         db.session.commit()
     except Exception:  # noqa: BLE001 - another process stored it first: theirs stands
         db.session.rollback()
-        return snapshot_for(label), False
+        stored = snapshot_for(label)
+        if stored is None:
+            raise
+        return stored, False
     return snapshot, True
 
 

@@ -139,7 +139,7 @@ def _store_one(round_: Any, item: Any) -> dict[str, Any]:
 @allow(*WALKERS)
 def complete_round(round_id: int, body: CompleteIn):
     round_ = _own_round(round_id)
-    rounds_service.complete_round(round_, body.reason)
+    rounds_service.complete_round(round_, body.reason or "")
     return jsonify(round_json(round_))
 
 

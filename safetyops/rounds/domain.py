@@ -110,22 +110,23 @@ def match_rounds(
         if walked.completed_at is not None:
             by_plan.setdefault(walked.plan_id, []).append(walked)
     starts: dict[int, list[datetime]] = {}
-    for plan_id, walked in by_plan.items():
-        walked.sort(key=lambda r: r.started_at)
-        starts[plan_id] = [r.started_at for r in walked]
+    for plan_id, plan_rounds in by_plan.items():
+        plan_rounds.sort(key=lambda r: r.started_at)
+        starts[plan_id] = [r.started_at for r in plan_rounds]
     matched: dict[str, WalkedRound] = {}
     used: set[int] = set()
     for instance in instances:
-        walked = by_plan.get(instance.plan_id)
-        if not walked:
+        candidates = by_plan.get(instance.plan_id)
+        if not candidates:
             continue
         early = grace_of.get(instance.plan_id, timedelta())
         # Jump to the first round that started in the window (bisect), not the plan's first.
         position = bisect_left(starts[instance.plan_id], instance.window_start - early)
-        for candidate in walked[position:]:
+        for candidate in candidates[position:]:
             if candidate.started_at > instance.due_by:
                 break
-            if id(candidate) in used or candidate.completed_at > instance.due_by:
+            finished = candidate.completed_at
+            if id(candidate) in used or finished is None or finished > instance.due_by:
                 continue
             matched[instance.key()] = candidate
             used.add(id(candidate))

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, literal, select, update
+from sqlalchemy import Table, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -113,8 +113,8 @@ def save_plan(
 ) -> RoundPlan:
     weekdays, windows, checkpoint_ids = _validate_plan(campus, data)
     creating = plan is None
-    before = {} if creating else _plan_snapshot(plan)
-    if creating:
+    before = {} if plan is None else _plan_snapshot(plan)
+    if plan is None:
         plan = RoundPlan(campus=campus)
         db.session.add(plan)
     plan.name = data["name"].strip()
@@ -158,11 +158,11 @@ def _reconcile_stops(plan: RoundPlan, ordered: list[int]) -> None:
             plan.stops.remove(stop)
     db.session.flush()  # removed stops are deleted before any is added back
     for position, checkpoint_id in enumerate(ordered):
-        stop = existing.get(checkpoint_id)
-        if stop is None:
+        kept = existing.get(checkpoint_id)
+        if kept is None:
             plan.stops.append(RoundPlanStop(checkpoint_id=checkpoint_id, position=position))
-        elif stop.position != position:
-            stop.position = position
+        elif kept.position != position:
+            kept.position = position
 
 
 def set_plan_active(plan: RoundPlan, active: bool) -> None:
@@ -221,7 +221,10 @@ def _insert_round(round_: Round, client_id: str | None) -> Round:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()  # a concurrent double tap won the race
-        return db.session.scalar(select(Round).where(Round.client_id == client_id))
+        winner = db.session.scalar(select(Round).where(Round.client_id == client_id))
+        if winner is None:
+            raise
+        return winner
     audit.record(
         "start",
         "round",
@@ -440,6 +443,7 @@ def _insert_while_open(result: RoundResult):
     stores nothing; SQLite runs one writer at a time. Completion and results exclude each
     other either way."""
     table = RoundResult.__table__
+    assert isinstance(table, Table)  # noqa: S101 - for the type checker: a mapped Table
     values = _row(result)
     columns = list(values)
     source = (
@@ -455,13 +459,15 @@ def _row(obj: Any) -> dict[str, Any]:
     return {c.key: getattr(obj, c.key) for c in obj.__table__.columns}
 
 
-def _same_or_conflict(existing: RoundResult, round_: Round, data: ResultInput) -> RoundResult:
+def _same_or_conflict(
+    existing: RoundResult, round_: Round | RoundRef, data: ResultInput
+) -> RoundResult:
     if existing.round_id != round_.id or _stored_comparable(existing) != data.comparable():
         raise Conflict("a different result was already stored under this id")
     return existing
 
 
-def _finding_for(result: RoundResult, round_: Round) -> Finding:
+def _finding_for(result: RoundResult, round_: Round | RoundRef) -> Finding:
     finding = Finding(
         result_id=result.id,
         campus_id=round_.campus_id,
@@ -617,6 +623,7 @@ def completed_rounds(plans: list[RoundPlan], start: date, end: date) -> list[dom
                 Round.completed_at.is_not(None),
             )
         )
+        if plan_id is not None
     ]
 
 
@@ -669,6 +676,7 @@ def agenda_for(user: User, campus_ids: list[int] | None, now: datetime | None = 
                 Round.started_at >= now - timedelta(days=2),
             )
         )
+        if plan_id is not None
     ]
     due, upcoming = domain.due_now_and_next(
         [plan_spec(p) for p in plans], walked, now, _school_days(plans)

@@ -15,7 +15,7 @@ def scheduler_command() -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our own lines say enough
-    run_scheduler(current_app._get_current_object())
+    run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]  # the proxy's
 
 
 @click.group("jobs")
@@ -34,7 +34,7 @@ def jobs_list() -> None:
     runs = last_runs()
     for job in jobs().values():
         trigger = job.trigger()
-        following = trigger.get_next_fire_time(None, now)
+        following = trigger.get_next_fire_time(None, now)  # type: ignore[attr-defined]
         last = runs.get(job.id)
         last_text = "never"
         if last is not None:

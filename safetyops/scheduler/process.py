@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from apscheduler.events import EVENT_JOB_ERROR
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from safetyops.extensions import db
 from safetyops.scheduler.registry import finish_interrupted_runs, jobs, run_job
@@ -30,7 +30,7 @@ class LeaderLock:
 
     def __init__(self, app: Flask):
         self.app = app
-        self.connection = None
+        self.connection: Connection | None = None
 
     def acquire(self) -> bool:
         with self.app.app_context():

@@ -105,8 +105,9 @@ def run_job(job_id: str, now: datetime | None = None, as_of=None) -> dict:
         except SQLAlchemyError:  # the database went away: the next start finishes the row
             db.session.rollback()
         raise
-    record = db.session.get(JobRun, record.id)
-    record.finished_at, record.ok, record.summary = utcnow(), True, str(summary)
+    finished = db.session.get(JobRun, record_id)
+    if finished is not None:
+        finished.finished_at, finished.ok, finished.summary = utcnow(), True, str(summary)
     db.session.commit()
     return summary
 
