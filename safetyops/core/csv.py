@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
 
 @dataclass
 class RowError:
@@ -97,3 +99,34 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def row_problems(
+    model: type[BaseModel], values: dict[str, Any], wording: dict[str, str] | None = None
+) -> tuple[BaseModel | None, list[str]]:
+    """Validate one CSV row with its schema (the same pydantic model the rules use), and say
+    each problem the way a safety admin reads it: ``kind 'window' must be one of ...``.
+    ``wording`` gives a field's message when it does not match its pattern."""
+    try:
+        return model.model_validate(values), []
+    except ValidationError as exc:
+        return None, [_reads_as(error, wording or {}) for error in exc.errors()]
+
+
+def _reads_as(error: Any, wording: dict[str, str]) -> str:
+    name = ".".join(str(part) for part in error.get("loc", ())) or "row"
+    value, kind, ctx = error.get("input"), error.get("type", ""), error.get("ctx") or {}
+    if kind in ("missing", "string_too_short"):
+        return f"{name} is empty"
+    if kind == "string_too_long":
+        return f"{name} is longer than {ctx.get('max_length')} characters"
+    if kind in ("enum", "literal_error"):
+        return f"{name} {value!r} must be one of {ctx.get('expected')}"
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return f"{name} {value!r} is not a whole number"
+    if kind.startswith("date"):
+        return f"{name} {value!r} is not a date (YYYY-MM-DD)"
+    if kind == "string_pattern_mismatch":
+        return f"{name} {value!r} {wording.get(name, 'has the wrong form')}"
+    message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+    return message if kind == "value_error" else f"{name} {value!r}: {message}"

@@ -70,7 +70,7 @@ ZZZ,closed,Snow,2026-11-10,2026-11-10
     assert result.exit_code != 0
     for expected in (
         "line 3: unknown campus_code 'ZZZ'",
-        "line 4: kind 'holiday' must be 'term' or 'closed'",
+        "line 4: kind 'holiday' must be one of 'term' or 'closed'",
         "line 5: end_date is before start_date",
         "line 6: name is empty",
         "line 6: start_date '2026-13-01' is not a date",
@@ -213,3 +213,21 @@ AAA,shelter,2026-09-03T10:00,,false,true,,{"n" * 5000}
         assert expected in result.output, result.output
     assert "line 2" not in result.output
     assert _count(db, Drill) == 0
+
+
+def test_calendar_import_refuses_dates_out_of_range(runner, db, tmp_path, two_campuses):
+    """A closed day of 9999-12-31 (a typo) once broke every page: it is refused by line."""
+    from safetyops.calendar.models import CalendarEntry
+
+    bad = """campus_code,kind,name,start_date,end_date
+,term,Fall 2026,2026-08-17,2026-12-18
+,closed,Typo,9999-12-31,
+,closed,Forever,0001-01-01,9999-12-30
+AAA,closed,Long name,2026-10-02,2026-10-01
+"""
+    result = runner.invoke(args=["import", "calendar", _write(tmp_path, "cal.csv", bad)])
+    assert result.exit_code != 0
+    assert "line 3: start_date 9999-12-31 must be between" in result.output
+    assert "line 4: start_date 0001-01-01 must be between" in result.output
+    assert "line 5: end_date is before start_date" in result.output
+    assert _count(db, CalendarEntry) == 0
