@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import abort, current_app, jsonify, request
 from flask_login import current_user
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -56,6 +56,16 @@ def _own_round(round_id: int) -> Round:
     return round_
 
 
+def _round_to_post(round_id: int) -> rounds_service.RoundRef:
+    """The hot path's one-query look-up: 404 unless visible, 403 unless it is theirs."""
+    round_ = rounds_service.round_for_posting(round_id, current_user)
+    if round_ is None:
+        abort(404)
+    if round_.officer_id != current_user.id:
+        raise NotAllowed(ONLY_WALKER)
+    return round_
+
+
 @api(bp, "/campuses/<code>/round-plans", summary="Active round plans of a campus",
      responses={200: [PlanOut]})  # fmt: skip
 @allow()
@@ -90,11 +100,7 @@ def get_round(round_id: int):
      responses={201: ResultOut, 200: ResultOut})  # fmt: skip
 @allow(*WALKERS)
 def post_result(round_id: int, body: ResultIn):
-    round_ = rounds_service.round_for_posting(round_id, current_user)
-    if round_ is None:
-        return json_error(404, "not found")
-    if round_.officer_id != current_user.id:
-        raise NotAllowed(ONLY_WALKER)
+    round_ = _round_to_post(round_id)
     # The contract checked the shape; the operation checks the rules (this round's
     # checkpoints, a real time) on the body as sent, which idempotency compares.
     result, created = rounds_service.record_result(round_, request.get_json())
@@ -106,11 +112,7 @@ def post_result(round_id: int, body: ResultIn):
              "or refused on its own", responses={200: BatchOut})  # fmt: skip
 @allow(*WALKERS)
 def post_results_batch(round_id: int, body: BatchIn):
-    round_ = rounds_service.round_for_posting(round_id, current_user)
-    if round_ is None:
-        return json_error(404, "not found")
-    if round_.officer_id != current_user.id:
-        raise NotAllowed(ONLY_WALKER)
+    round_ = _round_to_post(round_id)
     return jsonify({"results": [_store_one(round_, item) for item in body.results]})
 
 
