@@ -218,3 +218,21 @@ def test_a_line_break_in_a_redirect_target_is_ignored(client, two_campuses, plan
         {"back": "/findings\r\nSet-Cookie: x=1", "submission_id": str(uuid.uuid4())},
     )
     assert response.status_code == 302 and response.location == "/findings"
+
+
+def test_a_finding_resolution_is_bounded(client, two_campuses, plan, db):
+    from safetyops.findings.models import Finding
+
+    client.login(two_campuses["officer_a"])
+    round_ = start(client, plan.id)
+    client.post_json(
+        f"/api/v1/rounds/{round_['id']}/results",
+        result(plan.stops[0].checkpoint_id, "problem", finding_kind="unlocked"),
+    )
+    finding = db.session.scalar(select(Finding))
+    client.login(two_campuses["supervisor_a"])
+    page = client.post(f"/findings/{finding.id}/resolve", {"resolution": "x" * 10_000})
+    assert page.status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(Finding, finding.id)
+    assert stored.status == "open" and stored.resolution == ""
