@@ -66,6 +66,7 @@ def _normalise_db_url(url: str | None) -> str | None:
 
 def register_extensions(app: Flask) -> None:
     import safetyops.all_models  # noqa: F401 - every area's tables, before any query
+    from safetyops.accounts import sso
     from safetyops.accounts.sessions import user_for_session
     from safetyops.accounts.tokens import user_for_token
 
@@ -75,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
 
+    sso.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"

@@ -44,6 +44,12 @@ class BaseConfig:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
     LOGIN_RATE_LIMIT = "20 per minute"
+    # Single sign-on: a list of OpenID Connect providers, each a dict with name, label,
+    # metadata_url, client_id, client_secret, allowed_domains (list; empty: any) and
+    # create_users (bool, default false), new_user_role (default "viewer"). See README.
+    SSO_PROVIDERS: list = []
+    # False: only safety admins may sign in with a password (break-glass); others use SSO.
+    PASSWORD_SIGNIN = True
 
     # Flask-Limiter: memory:// is per process; use redis:// with several web workers.
     RATELIMIT_STORAGE_URI = "memory://"

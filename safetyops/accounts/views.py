@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from authlib.integrations.base_client.errors import OAuthError
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from joserfc.errors import JoseError
+from requests import RequestException
 
 from safetyops.accounts import operations as accounts
-from safetyops.accounts import sessions
+from safetyops.accounts import sessions, sso
 from safetyops.accounts.forms import LoginForm, PasswordChangeForm
+from safetyops.accounts.models import Role
 from safetyops.core.access import allow, public
 from safetyops.core.errors import ValidationFailed
 from safetyops.core.forms import apply_errors
@@ -33,13 +47,67 @@ def login():
         return redirect(url_for("home.index"))
     if form.validate_on_submit():
         result = accounts.authenticate(form.email.data, form.password.data)
+        if (
+            result.user is not None
+            and not current_app.config.get("PASSWORD_SIGNIN", True)
+            and result.user.role != Role.SAFETY_ADMIN
+        ):
+            result = accounts.SignInResult(None, _("Use your district's sign-in button above."))
         if result.user is not None:
             sessions.start_session(result.user)
             login_user(result.user)
             target = form.next.data
             return redirect(target if is_local_path(target) else url_for("home.index"))
         form.password.errors.append(result.error)
-    return render_template("accounts/login.html", form=form)
+    return render_template(
+        "accounts/login.html",
+        form=form,
+        sso_providers=sso.providers(),
+        password_signin=current_app.config.get("PASSWORD_SIGNIN", True),
+    )
+
+
+@bp.route("/login/sso/<name>", methods=["POST"])
+@public
+def sso_start(name: str):
+    """Off to the district's identity provider (state, nonce and PKCE kept in the session)."""
+    oauth_client = sso.client(name)
+    if oauth_client is None:
+        abort(404)
+    target = request.form.get("next") or ""
+    session["sso_next"] = target if is_local_path(target) else ""
+    try:
+        return oauth_client.authorize_redirect(
+            url_for("accounts.sso_callback", name=name, _external=True)
+        )
+    except (OAuthError, RequestException, ValueError):
+        current_app.logger.exception("SSO provider %s unreachable", name)
+        flash(_("The district sign-in is not reachable right now. Try again shortly."), "error")
+        return redirect(url_for("accounts.login"))
+
+
+@bp.route("/login/sso/<name>/callback")
+@public
+def sso_callback(name: str):
+    """Back from the provider: the code is exchanged and the ID token checked (signature,
+    issuer, audience, nonce, expiry; state before that), then our own rules decide."""
+    provider, oauth_client = sso.provider(name), sso.client(name)
+    if provider is None or oauth_client is None:
+        abort(404)
+    try:
+        token = oauth_client.authorize_access_token()
+        user = sso.user_for(provider, sso.claims_of(oauth_client, token))
+    except ValidationFailed as exc:
+        flash(next(iter(exc.errors.values())), "error")
+        return redirect(url_for("accounts.login"))
+    except (OAuthError, JoseError, RequestException, ValueError) as exc:
+        current_app.logger.warning("SSO sign-in via %s refused: %s", name, exc)
+        flash(_("The district sign-in could not be completed. Please try again."), "error")
+        return redirect(url_for("accounts.login"))
+    sessions.start_session(user)
+    login_user(user)
+    target = session.pop("sso_next", "")
+    return redirect(target if is_local_path(target) else url_for("home.index"))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -30,6 +30,9 @@ def test_public_endpoints_are_few_and_known(app):
         "planning.feed",
         "api.openapi_json",
         "api_docs.api_docs",
+        # Single sign-on: the way to the provider and back, before anyone is signed in.
+        "accounts.sso_start",
+        "accounts.sso_callback",
     }
 
 
