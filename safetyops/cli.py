@@ -72,6 +72,7 @@ def register(app: Flask) -> None:
         scheduler_cli.jobs_group,
         accounts_cli.tokens_group,
         accounts_cli.users_group,
+        accounts_cli.roster_group,
         check_deploy,
     ):
         app.cli.add_command(command)

@@ -50,6 +50,11 @@ class BaseConfig:
     SSO_PROVIDERS: list = []
     # False: only safety admins may sign in with a password (break-glass); others use SSO.
     PASSWORD_SIGNIN = True
+    # Staff roster: the directory where the nightly OneRoster bundle lands (empty: no job),
+    # the mapping file (TOML; empty: the default mapping) and the local time of the run.
+    ROSTER_DIR = ""
+    ROSTER_MAPPING = ""
+    ROSTER_SYNC_TIME = "02:30"
 
     # Flask-Limiter: memory:// is per process; use redis:// with several web workers.
     RATELIMIT_STORAGE_URI = "memory://"

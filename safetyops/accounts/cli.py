@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from sqlalchemy import select
 
 from safetyops.accounts import operations as accounts
+from safetyops.accounts import roster_sync as roster_sync_ops
 from safetyops.accounts import tokens
 from safetyops.accounts.models import ApiToken, Role
 from safetyops.campuses.models import Campus
@@ -98,3 +101,39 @@ def users_deactivate(email: str) -> None:
     as_cli()
     accounts.set_active(_user_or_fail(email), False)
     click.echo(f"{email} deactivated.")
+
+
+@click.group("roster")
+def roster_group() -> None:
+    """The district's staff roster (OneRoster CSV)."""
+
+
+@roster_group.command("sync")
+@click.argument("directory", type=click.Path(file_okay=False, exists=True))
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="TOML: [campuses] key and [roles] OneRoster role -> SafetyOps role.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+def roster_sync(directory: str, mapping_path: str | None, dry_run: bool) -> None:
+    """Apply a OneRoster 1.1/1.2 bundle (orgs.csv, users.csv[, roles.csv]) to the accounts."""
+    try:
+        bundle, _mapping = roster_sync_ops.load(
+            Path(directory), Path(mapping_path) if mapping_path else None
+        )
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    report = roster_sync_ops.sync(bundle, dry_run=dry_run)
+    if not report.ok:
+        for error in report.errors:
+            click.echo(f"error: {error}", err=True)
+        raise click.ClickException(f"{len(report.errors)} error(s); nothing was changed")
+    for change in report.changes:
+        click.echo(("would " if dry_run else "") + change)
+    click.echo(
+        f"{'dry run: ' if dry_run else ''}created {report.created}, updated {report.updated}, "
+        f"deactivated {report.deactivated}, reactivated {report.reactivated}, "
+        f"unchanged {report.unchanged}; {report.skipped} rows not kept (students and others)"
+    )

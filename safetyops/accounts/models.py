@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from safetyops.core.db import Base, enum_check, utcnow
@@ -71,6 +71,10 @@ class User(UserMixin, Base):
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime | None]
+    # Kept in step with the district's staff roster (OneRoster sync): deactivated when it
+    # leaves the roster. Contracted officers, not in the roster, are never touched.
+    managed_by_roster: Mapped[bool] = mapped_column(default=False, server_default=false())
+    roster_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     # How notifications reach this user by email: each, daily digest, or none (in-app only).
     email_preference: Mapped[str] = mapped_column(String(10), default="each")
 

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from safetyops.accounts import tasks as roster_tasks
 from safetyops.audit import operations as audit
 from safetyops.compliance import tasks as reminders
 from safetyops.core.db import utcnow
@@ -40,6 +41,7 @@ def jobs() -> dict[str, Job]:
     zone = config["SCHEDULER_TIMEZONE"]
     report_h, report_m = hours_minutes(config["WEEKLY_REPORT_TIME"])
     digest_h, digest_m = hours_minutes(config["DAILY_DIGEST_TIME"])
+    roster_h, roster_m = hours_minutes(config["ROSTER_SYNC_TIME"])
     return {
         job.id: job
         for job in (
@@ -70,6 +72,12 @@ def jobs() -> dict[str, Job]:
                 notification_tasks.daily_digest,
                 "one email a day for users who chose the digest",
                 lambda: CronTrigger(hour=digest_h, minute=digest_m, timezone=zone),
+            ),
+            Job(
+                "roster-sync",
+                roster_tasks.run,
+                "the staff roster from ROSTER_DIR (OneRoster), nightly",
+                lambda: CronTrigger(hour=roster_h, minute=roster_m, timezone=zone),
             ),
             Job(
                 "deliver-email",
