@@ -67,14 +67,16 @@ def login():
     )
 
 
-@bp.route("/login/sso/<name>", methods=["POST"])
+@bp.route("/login/sso/<name>")
 @public
 def sso_start(name: str):
-    """Off to the district's identity provider (state, nonce and PKCE kept in the session)."""
+    """Off to the district's identity provider (state, nonce and PKCE kept in the session).
+    A link, not a form: browsers apply the page's CSP form-action to a form's redirect, and
+    starting a sign-in changes nothing until the provider sends the person back."""
     oauth_client = sso.client(name)
     if oauth_client is None:
         abort(404)
-    target = request.form.get("next") or ""
+    target = request.args.get("next") or ""
     session["sso_next"] = target if is_local_path(target) else ""
     try:
         return oauth_client.authorize_redirect(
