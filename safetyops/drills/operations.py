@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,11 +62,15 @@ def to_utc(campus: Campus, local: datetime) -> datetime:
     return local.replace(tzinfo=ZoneInfo(campus.timezone)).astimezone(UTC)
 
 
-def _clean(campus: Campus, data: dict[str, Any]) -> dict[str, Any]:
-    """Validated drill fields from a form or API body; raises ValidationFailed."""
+def _clean(
+    campus: Campus, data: dict[str, Any], resolve: Callable[[str], str | None] | None = None
+) -> dict[str, Any]:
+    """Validated drill fields from a form, an API body or a CSV row; raises ValidationFailed.
+    ``resolve`` maps a typed drill type to a canonical one (an import passes one that has
+    read the packs' types once, instead of once per row)."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    drill_type = type_of(str(data.get("drill_type") or ""))
+    drill_type = (resolve or type_of)(str(data.get("drill_type") or ""))
     if drill_type is None:
         errors["drill_type"] = _("Choose the SRP action practised.")
     values["drill_type"] = drill_type
@@ -323,7 +327,12 @@ def import_drills(text: str, user: User | None = None) -> ImportReport:
     """Paper and spreadsheet logs, all or nothing. Re-importing a file adds nothing twice:
     each row's submission id is derived from (campus, type, start)."""
     campuses = {c.code: c for c in db.session.scalars(select(Campus))}
-    parsed = parse_drills(text, set(campuses), type_of)
+    extra = extra_drill_types()  # read once for the whole file
+
+    def resolve(name: str) -> str | None:
+        return canonical_type(name, extra)
+
+    parsed = parse_drills(text, set(campuses), resolve)
     if not parsed.ok:
         return ImportReport(errors=parsed.errors)
     report = ImportReport()
@@ -336,7 +345,7 @@ def import_drills(text: str, user: User | None = None) -> ImportReport:
         ended = to_utc(campus, row["ended_at"]) if row["ended_at"] else None
         # The same checks as a drill logged on the form (future dates, bounds, lengths).
         try:
-            values = _clean(campus, {**row, "started_at": started, "ended_at": ended})
+            values = _clean(campus, {**row, "started_at": started, "ended_at": ended}, resolve)
         except ValidationFailed as exc:
             errors.extend(RowError(line, f"{name}: {text}") for name, text in exc.errors.items())
             continue
