@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Flask, g, has_request_context, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from safetyops.config import CONFIGS, check_production_config
 from safetyops.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -35,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -53,6 +55,17 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config.get("DATABASE_URL"))
     if app.config["ENV_NAME"] == "production":
         check_production_config(app.config)
+
+
+def register_proxy(app: Flask) -> None:
+    """Trust the TLS proxy's X-Forwarded-* headers (``PROXY_COUNT`` hops), so the client's
+    address (login throttle, audit), scheme and host (QR codes, feed and email links) are
+    right. Never set it without a proxy: clients could then choose their own address."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
 
 
 def _normalise_db_url(url: str | None) -> str | None:

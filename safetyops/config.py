@@ -55,6 +55,11 @@ class BaseConfig:
     ROSTER_DIR = ""
     ROSTER_MAPPING = ""
     ROSTER_SYNC_TIME = "02:30"
+    # Behind a TLS proxy (nginx, a load balancer): how many proxies set X-Forwarded-For,
+    # -Proto and -Host. 0: none (the client's address is the socket's).
+    PROXY_COUNT = 0
+    # /readyz: the scheduler must have finished a job run this recently (minutes).
+    READY_SCHEDULER_MINUTES = 30
 
     # Flask-Limiter: memory:// is per process; use redis:// with several web workers.
     RATELIMIT_STORAGE_URI = "memory://"

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
+from datetime import timedelta
 
-from flask import Blueprint, render_template
+from alembic.script import ScriptDirectory
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from safetyops.accounts.models import Role
 from safetyops.compliance import queries as compliance
 from safetyops.core.access import allow, public, visible_campus_ids
+from safetyops.core.db import utcnow
 from safetyops.core.timefmt import campus_today
 from safetyops.extensions import db
 from safetyops.home import queries as overview
 from safetyops.rounds import operations as rounds
 from safetyops.rounds.forms import StartRoundForm
+from safetyops.scheduler.models import JobRun
 
 bp = Blueprint("home", __name__)
 
@@ -50,3 +55,31 @@ def healthz():
         db.session.rollback()
         return {"status": "unavailable", "database": "unreachable"}, 503, {"Retry-After": "30"}
     return {"status": "ok", "database": "ok"}
+
+
+@bp.route("/readyz")
+@public
+def readyz():
+    """For orchestrators: the database answers, its schema is at the code's migration head,
+    and the scheduler has finished a job recently. 503 with the failing checks if not."""
+    checks = {"database": "ok", "migrations": "ok", "scheduler": "ok"}
+    try:
+        current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if current != _migration_head():
+            checks["migrations"] = f"at {current}, code expects {_migration_head()}"
+        recent = db.session.scalar(select(func.max(JobRun.finished_at)))
+        limit = timedelta(minutes=current_app.config["READY_SCHEDULER_MINUTES"])
+        if recent is None or utcnow() - recent > limit:
+            checks["scheduler"] = "no job finished in the last " + str(limit)
+    except SQLAlchemyError:
+        db.session.rollback()
+        checks = {"database": "unreachable", "migrations": "unknown", "scheduler": "unknown"}
+    ready = all(value == "ok" for value in checks.values())
+    body = {"status": "ready" if ready else "not ready", **checks}
+    return (body, 200) if ready else (body, 503, {"Retry-After": "30"})
+
+
+@functools.cache
+def _migration_head() -> str | None:
+    directory = current_app.extensions["migrate"].directory
+    return ScriptDirectory(directory).get_current_head()

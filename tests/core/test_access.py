@@ -27,6 +27,7 @@ def test_public_endpoints_are_few_and_known(app):
     assert public == {
         "accounts.login",
         "home.healthz",
+        "home.readyz",
         "planning.feed",
         "api.openapi_json",
         "api_docs.api_docs",
