@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
+    register_observability(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -200,6 +201,12 @@ def _is_private(response) -> bool:
     if request.endpoint == "static":
         return False
     return bool(g.get("token_auth")) or ("_login_user" in g and current_user.is_authenticated)
+
+
+def register_observability(app: Flask) -> None:
+    from safetyops.core import observability
+
+    observability.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

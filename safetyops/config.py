@@ -60,6 +60,12 @@ class BaseConfig:
     PROXY_COUNT = 0
     # /readyz: the scheduler must have finished a job run this recently (minutes).
     READY_SCHEDULER_MINUTES = 30
+    # Logs: "text" (development) or "json" (one object a line, with the request id).
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # /metrics (Prometheus) answers these client addresses, or a Bearer METRICS_TOKEN.
+    METRICS_ALLOWED = ["127.0.0.1", "::1"]
+    METRICS_TOKEN = ""
 
     # Flask-Limiter: memory:// is per process; use redis:// with several web workers.
     RATELIMIT_STORAGE_URI = "memory://"
@@ -122,6 +128,7 @@ class ProductionConfig(BaseConfig):
     PREFERRED_URL_SCHEME = "https"
     # Browsers remember to use HTTPS only for a year (served behind the TLS proxy).
     HSTS_SECONDS = 31536000
+    LOG_FORMAT = "json"
 
 
 CONFIGS = {

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from safetyops.accounts.models import Role, User, user_campus
 from safetyops.campuses.models import Campus
 from safetyops.core import mail as mailer
+from safetyops.core import observability
 from safetyops.core.db import utcnow
 from safetyops.extensions import db
 from safetyops.notifications.models import EmailPreference, EmailStatus, Notification
@@ -243,6 +244,7 @@ def deliver_pending(now: datetime | None = None, limit: int = 500) -> dict[str, 
                 else EmailStatus.PENDING
             )
             counts["failed"] += 1
+            observability.EMAILS.labels("failed").inc()
             log.warning("email to %s failed: %s", user.email, notification.email_error)
         else:
             notification.email_attempts += 1
@@ -250,6 +252,7 @@ def deliver_pending(now: datetime | None = None, limit: int = 500) -> dict[str, 
             notification.email_sent_at = utcnow()
             notification.email_error = ""
             counts["sent"] += 1
+            observability.EMAILS.labels("sent").inc()
         db.session.commit()
     return counts
 
@@ -293,6 +296,7 @@ def send_digests(day_label: str, now: datetime | None = None) -> dict[str, int]:
             )
             db.session.commit()
             counts["failed"] += 1
+            observability.EMAILS.labels("failed").inc()
             log.warning("digest to %s failed: %s", user.email, exc)
             continue
         for notification in waiting:
@@ -300,6 +304,7 @@ def send_digests(day_label: str, now: datetime | None = None) -> dict[str, int]:
             notification.email_sent_at = utcnow()
         db.session.commit()
         counts["sent"] += 1
+        observability.EMAILS.labels("sent").inc()
     return counts
 
 

@@ -17,7 +17,7 @@ from safetyops.accounts.models import User, user_campus
 from safetyops.audit import operations as audit
 from safetyops.calendar.operations import school_day_checker
 from safetyops.campuses.models import Campus, Checkpoint
-from safetyops.core import dates, record_rules
+from safetyops.core import dates, observability, record_rules
 from safetyops.core.db import utcnow
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.extensions import db
@@ -433,6 +433,7 @@ def record_result(round_: Round | RoundRef, payload: Any) -> tuple[RoundResult, 
         if existing is None:
             raise
         return _same_or_conflict(existing, round_, data), False
+    observability.RESULTS.inc()
     return result, True
 
 

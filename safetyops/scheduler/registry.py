@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from safetyops.accounts import tasks as roster_tasks
 from safetyops.audit import operations as audit
 from safetyops.compliance import tasks as reminders
+from safetyops.core import observability
 from safetyops.core.db import utcnow
 from safetyops.extensions import db
 from safetyops.notifications import operations as notifications
@@ -104,6 +105,7 @@ def run_job(job_id: str, now: datetime | None = None, as_of=None) -> dict:
             summary["email"] = notifications.deliver_pending(ctx.now)
     except Exception:
         log.exception("job %s failed", job_id)
+        observability.JOB_RUNS.labels(job_id, "failed").inc()
         try:
             db.session.rollback()
             failed = db.session.get(JobRun, record_id)
@@ -113,6 +115,7 @@ def run_job(job_id: str, now: datetime | None = None, as_of=None) -> dict:
         except SQLAlchemyError:  # the database went away: the next start finishes the row
             db.session.rollback()
         raise
+    observability.JOB_RUNS.labels(job_id, "ok").inc()
     finished = db.session.get(JobRun, record_id)
     if finished is not None:
         finished.finished_at, finished.ok, finished.summary = utcnow(), True, str(summary)

@@ -28,6 +28,7 @@ def test_public_endpoints_are_few_and_known(app):
         "accounts.login",
         "home.healthz",
         "home.readyz",
+        "metrics",  # answers only METRICS_ALLOWED addresses or the scrape token
         "planning.feed",
         "api.openapi_json",
         "api_docs.api_docs",
