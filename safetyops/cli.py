@@ -48,6 +48,7 @@ def check_deploy() -> None:
 def register(app: Flask) -> None:
     """Every area's commands, collected once (each area keeps its own in its cli.py)."""
     from safetyops.accounts import cli as accounts_cli
+    from safetyops.audit import cli as audit_cli
     from safetyops.calendar import cli as calendar_cli
     from safetyops.campuses import cli as campuses_cli
     from safetyops.compliance import cli as compliance_cli
@@ -73,6 +74,7 @@ def register(app: Flask) -> None:
         accounts_cli.tokens_group,
         accounts_cli.users_group,
         accounts_cli.roster_group,
+        audit_cli.audit_group,
         check_deploy,
     ):
         app.cli.add_command(command)

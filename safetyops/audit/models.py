@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from safetyops.accounts.models import User
@@ -26,6 +26,29 @@ class AuditEvent(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+
+
+class EvidenceSeal(Base):
+    """One link of a campus's hash chain (chain 0: district-wide audit events): which
+    record (and which version of it: a signed drill gets one per applied amendment), the
+    hash of its content when sealed, and the link hash to the previous link."""
+
+    __tablename__ = "evidence_seal"
+    __table_args__ = (
+        UniqueConstraint("chain", "seq"),
+        UniqueConstraint("record_type", "record_id", "version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[int] = mapped_column(index=True)
+    seq: Mapped[int]
+    record_type: Mapped[str] = mapped_column(String(30))
+    record_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(default=0)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AppendOnlyError(RuntimeError):

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 
+from safetyops.audit import ledger
 from safetyops.calendar.operations import school_day_checker
 from safetyops.campuses.models import Campus, Checkpoint
 from safetyops.compliance import queries as compliance
@@ -337,6 +338,9 @@ def store_snapshot(label: str, now: datetime | None = None) -> tuple[WeeklyRepor
         return existing, False
     campuses = list(db.session.scalars(select(Campus).where(Campus.active.is_(True))))
     data = build(label, campuses, now)
+    # The chains' heads as published: a later rewrite of history no longer matches them.
+    ledger.seal()
+    data["anchors"] = {str(c): [seq, digest] for c, (seq, digest) in ledger.heads().items()}
     snapshot = WeeklyReport(week=label, data=data, created_at=now or utcnow())
     db.session.add(snapshot)
     try:

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from safetyops.accounts import tasks as roster_tasks
+from safetyops.audit import ledger
 from safetyops.audit import operations as audit
 from safetyops.compliance import tasks as reminders
 from safetyops.core import observability
@@ -73,6 +74,12 @@ def jobs() -> dict[str, Job]:
                 notification_tasks.daily_digest,
                 "one email a day for users who chose the digest",
                 lambda: CronTrigger(hour=digest_h, minute=digest_m, timezone=zone),
+            ),
+            Job(
+                "seal-evidence",
+                lambda ctx: {"sealed": ledger.seal()},
+                "seal new evidence into each campus's hash chain",
+                lambda: IntervalTrigger(minutes=5),
             ),
             Job(
                 "roster-sync",
