@@ -123,3 +123,11 @@ def test_the_cli_verifies_and_fails_on_a_mismatch(sealed, runner, db):
                       {"i": result_id}, drop=("round_result_no_update",))  # fmt: skip
     bad = runner.invoke(args=["audit", "verify", "--campus", "AAA"])
     assert bad.exit_code == 1 and f"round_result {result_id}" in bad.output
+
+
+def test_the_audit_page_shows_each_chains_head(sealed, client, district, db):  # noqa: F811
+    client.login(district["admin"])
+    page = client.get("/admin/audit").get_data(as_text=True)
+    for _chain, (_seq, digest) in ledger.heads().items():
+        assert digest in page
+    assert "Evidence chains" in page
