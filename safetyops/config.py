@@ -60,6 +60,9 @@ class BaseConfig:
     PROXY_COUNT = 0
     # /readyz: the scheduler must have finished a job run this recently (minutes).
     READY_SCHEDULER_MINUTES = 30
+    # Where finding photos are kept: empty for instance/photos, or an fsspec URL such as
+    # s3://bucket/photos (install s3fs) so several web nodes share one store.
+    PHOTO_STORE_URL = ""
     # Logs: "text" (development) or "json" (one object a line, with the request id).
     LOG_FORMAT = "text"
     LOG_LEVEL = "INFO"

@@ -1,14 +1,19 @@
-"""Finding photos: type and size checked by content, stored under instance/photos/."""
+"""Finding photos: type and size checked by content, re-encoded with Pillow (which drops
+the EXIF data a phone adds, GPS position included, after turning the picture upright), and
+kept in the photo store (core.storage: instance/photos, or an S3-compatible bucket)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
+import warnings
 
 from flask import current_app
 from flask_babel import gettext as _
+from PIL import Image, ImageOps
 
 from safetyops.audit import operations as audit
 from safetyops.core.errors import ValidationFailed
+from safetyops.core.storage import photo_store
 from safetyops.extensions import db
 from safetyops.rounds.models import RoundResult
 
@@ -16,10 +21,28 @@ from safetyops.rounds.models import RoundResult
 SIGNATURES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 
 
-def photo_dir() -> Path:
-    path = Path(current_app.instance_path) / "photos"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
+MIMETYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+MAX_PIXELS = 40_000_000  # far above any tablet camera; refuses decompression bombs
+
+
+def reencode(data: bytes, ext: str) -> bytes:
+    """The picture alone: upright, without EXIF or other metadata. ValidationFailed if it
+    is not a readable image."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise ValidationFailed({"photo": _("That photo is too large to read.")})
+                upright = ImageOps.exif_transpose(image) or image
+                if FORMATS[ext] == "JPEG" and upright.mode not in ("RGB", "L"):
+                    upright = upright.convert("RGB")
+                out = io.BytesIO()
+                upright.save(out, format=FORMATS[ext], quality=85)  # no exif= : none kept
+                return out.getvalue()
+    except (OSError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationFailed({"photo": _("That photo could not be read.")}) from None
 
 
 def _kind(data: bytes) -> str | None:
@@ -40,11 +63,9 @@ def attach_photo(result: RoundResult, data: bytes) -> str:
         raise ValidationFailed({"photo": _("Send a JPEG, PNG or WebP photo.")})
     if result.photo:
         return result.photo  # a retried upload: the first one stands
+    clean = reencode(data, ext)
     name = f"{result.id}.{ext}"
-    target = photo_dir() / name
-    temporary = target.with_suffix(".part")
-    temporary.write_bytes(data)
-    temporary.replace(target)  # atomic: never a half-written photo
+    photo_store().save(name, clean)
     result.photo = name
     audit.record(
         "attach_photo",
@@ -57,8 +78,11 @@ def attach_photo(result: RoundResult, data: bytes) -> str:
     return name
 
 
-def photo_path(result: RoundResult) -> Path | None:
+def photo_bytes(result: RoundResult) -> tuple[bytes, str] | None:
+    """The stored photo and its media type, or None."""
     if not result.photo:
         return None
-    path = photo_dir() / result.photo
-    return path if path.is_file() else None
+    data = photo_store().read(result.photo)
+    if data is None:
+        return None
+    return data, MIMETYPES.get(result.photo.rsplit(".", 1)[-1], "application/octet-stream")

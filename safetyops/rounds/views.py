@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -183,11 +182,12 @@ def amend(round_id: int):
 def photo(result_id: str):
     result = db.get_or_404(RoundResult, result_id)
     require_campus_access(current_user, result.round.campus_id)
-    path = photos.photo_path(result)
-    if path is None:
+    stored = photos.photo_bytes(result)
+    if stored is None:
         return render_template("errors/error.html", code=404, message=_("No photo.")), 404
+    data, mimetype = stored
     # Evidence photos are private: the after-request hook marks them no-store.
-    return send_file(path, max_age=0)
+    return Response(data, mimetype=mimetype)
 
 
 @bp.route("/scan/<int:checkpoint_id>", methods=["GET", "POST"])

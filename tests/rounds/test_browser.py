@@ -65,10 +65,10 @@ def test_a_failed_save_is_shown_and_retried(context, page, live_server):
     expect(page.locator("#progress-count")).to_have_text("1")
 
 
-# A 1x1 PNG: enough for the server's magic-byte check.
+# A real 2x2 PNG: the server re-encodes photos, so it must be a readable image.
 PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5f0000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73000000164944415478"
+    "9c633c2127c7c0c0c0c4c0c0c0c0c000000d0401087d71ca660000000049454e44ae426082"
 )
 
 

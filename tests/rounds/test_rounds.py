@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from safetyops.audit.models import AuditEvent
@@ -374,13 +375,17 @@ def test_photo_upload_type_and_size(app, client, two_campuses, plan, db):
         headers={"X-CSRFToken": token},
     )
     assert fake.status_code == 400 and fake.json["field"] == "photo"
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+    picture = io.BytesIO()
+    Image.new("RGB", (4, 3), (10, 120, 200)).save(picture, "PNG")
+    png = picture.getvalue()
     ok = client.http.post(
         url, data={"photo": (io.BytesIO(png), "door.png")}, headers={"X-CSRFToken": token}
     )
     assert ok.status_code == 200
     shown = client.get(f"/photos/{body['id']}")
-    assert shown.data == png
+    with Image.open(io.BytesIO(shown.data)) as stored:  # re-encoded, the same picture
+        assert stored.format == "PNG" and stored.size == (4, 3)
+        assert stored.getpixel((0, 0)) == (10, 120, 200)
     # Evidence photos are private: never cached publicly or kept by the browser.
     assert shown.headers["Cache-Control"] == "no-store, private"
 
