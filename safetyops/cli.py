@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import click
@@ -45,6 +46,37 @@ def check_deploy() -> None:
     click.echo("deployment checks passed")
 
 
+@click.command("backup")
+@click.argument("folder", type=click.Path(file_okay=False))
+def backup_command(folder: str) -> None:
+    """Back up the database and the photo store into FOLDER."""
+    from pathlib import Path
+
+    from safetyops.core import backup
+
+    try:
+        report = backup.backup(Path(folder))
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise click.ClickException(f"backup failed: {getattr(exc, 'stderr', '') or exc}") from exc
+    click.echo(f"backed up {report.database} and {report.photos} photo(s) to {report.folder}")
+
+
+@click.command("restore")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True))
+@click.confirmation_option(prompt="This replaces the database and photos. Continue?")
+def restore_command(folder: str) -> None:
+    """Restore the database and photos from a backup FOLDER (then run `audit verify`)."""
+    from pathlib import Path
+
+    from safetyops.core import backup
+
+    try:
+        report = backup.restore(Path(folder))
+    except (OSError, ValueError, subprocess.CalledProcessError) as exc:
+        raise click.ClickException(f"restore failed: {getattr(exc, 'stderr', '') or exc}") from exc
+    click.echo(f"restored {report.database} and {report.photos} photo(s) from {report.folder}")
+
+
 def register(app: Flask) -> None:
     """Every area's commands, collected once (each area keeps its own in its cli.py)."""
     from safetyops.accounts import cli as accounts_cli
@@ -76,6 +108,8 @@ def register(app: Flask) -> None:
         accounts_cli.roster_group,
         audit_cli.audit_group,
         check_deploy,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)
 

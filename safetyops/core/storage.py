@@ -36,6 +36,16 @@ class PhotoStore:
         else:
             self.fs.pipe_file(path, data)
 
+    def names(self) -> list[str]:
+        """Every stored file's name (for backups)."""
+        if not self.fs.exists(self.root):
+            return []
+        return sorted(
+            path.rsplit("/", 1)[-1]
+            for path in self.fs.ls(self.root, detail=False)
+            if not str(path).endswith(".part")
+        )
+
     def read(self, name: str) -> bytes | None:
         path = self._path(name)
         if not self.fs.exists(path):
