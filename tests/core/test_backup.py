@@ -21,10 +21,10 @@ def _counts(db) -> tuple[int, int]:
 
 
 def test_backup_then_restore_brings_back_everything_and_it_verifies(
-    evidence,
+    evidence,  # noqa: F811 - the imported fixture
     runner,
     db,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     ledger.seal()
     before = _counts(db)
