@@ -12,6 +12,31 @@ from safetyops.core.access import visible_campuses
 from safetyops.extensions import db
 
 
+@dataclass(frozen=True)
+class HomeSections:
+    """Which sections a role's home page shows. Decided here, once, so neither the view
+    nor the templates test roles: they receive these plain flags."""
+
+    template: str
+    district: bool = False  # district-wide counts
+    agenda: bool = False  # today's rounds and the start-a-round form
+    quick_log: bool = False  # per campus: log a drill, a real event, a medical call
+    compliance: bool = False  # required drills per campus
+
+
+SECTIONS = {
+    Role.OFFICER: HomeSections("home/home_officer.html", agenda=True, quick_log=True),
+    Role.SUPERVISOR: HomeSections("home/home_supervisor.html", agenda=True),
+    Role.PRINCIPAL: HomeSections("home/home_principal.html", compliance=True),
+    Role.SAFETY_ADMIN: HomeSections("home/home_safety_admin.html", district=True),
+    Role.VIEWER: HomeSections("home/home_viewer.html", district=True),
+}
+
+
+def sections_for(user: User) -> HomeSections:
+    return SECTIONS[Role(user.role)]
+
+
 @dataclass
 class CampusSummary:
     campus: Campus

@@ -12,7 +12,6 @@ from flask_login import current_user
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from safetyops.accounts.models import Role
 from safetyops.compliance import queries as compliance
 from safetyops.core.access import allow, public, visible_campus_ids
 from safetyops.core.db import utcnow
@@ -29,20 +28,20 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @allow()
 def index():
-    role = Role(current_user.role)
-    context = {"role": role, "summaries": overview.campus_summaries(current_user)}
-    if role in (Role.SAFETY_ADMIN, Role.VIEWER):
+    sections = overview.sections_for(current_user)
+    context = {"sections": sections, "summaries": overview.campus_summaries(current_user)}
+    if sections.district:
         context["district"] = overview.district_counts()
-    if role in (Role.OFFICER, Role.SUPERVISOR):
+    if sections.agenda:
         ids = visible_campus_ids(current_user)
         context["agenda"] = rounds.agenda_for(current_user, None if ids is None else sorted(ids))
         context["start_form"] = StartRoundForm()
         context["new_id"] = lambda: str(uuid.uuid4())
-    if role == Role.PRINCIPAL:
+    if sections.compliance:
         campuses = [s.campus for s in context["summaries"]]
         today = campus_today(campuses[0]) if campuses else None
         context["compliance"] = compliance.for_campuses(campuses, today) if campuses else []
-    return render_template(f"home/home_{role.value}.html", **context)
+    return render_template(sections.template, **context)
 
 
 @bp.route("/healthz")
