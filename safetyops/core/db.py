@@ -51,13 +51,21 @@ def enum_check(
     column: str, values: Iterable[str], *, nullable: bool = False, blank: bool = False
 ) -> CheckConstraint:
     """A CHECK that the column holds one of ``values`` (an enumeration's members), so the
-    database refuses a value no code path should write. ``blank`` also allows ""."""
+    database refuses a value no code path should write. ``blank`` also allows "".
+
+    The allowed values ride along in ``info`` because Alembic's autogenerate does not
+    compare CHECK constraints: tests read them to compare the migrated database with the
+    enumeration (a member added without a migration fails there)."""
     allowed = sorted({str(v) for v in values} | ({""} if blank else set()))
     listed = ", ".join("'" + value.replace("'", "''") + "'" for value in allowed)
     condition = f"{column} IN ({listed})"
     if nullable:
         condition = f"{column} IS NULL OR {condition}"
-    return CheckConstraint(condition, name=f"{column}_allowed")
+    return CheckConstraint(
+        condition,
+        name=f"{column}_allowed",
+        info={"column": column, "allowed": frozenset(allowed), "nullable": nullable},
+    )
 
 
 def slug_check(column: str) -> CheckConstraint:
@@ -66,4 +74,5 @@ def slug_check(column: str) -> CheckConstraint:
     return CheckConstraint(
         f"{column} <> '' AND {column} = lower({column}) AND {column} NOT LIKE '% %'",
         name=f"{column}_shape",
+        info={"column": column, "shape": True},
     )
