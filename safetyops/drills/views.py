@@ -31,6 +31,7 @@ from safetyops.core.submissions import once_per_submission
 from safetyops.core.timefmt import campus_today
 from safetyops.drills import export as drill_export
 from safetyops.drills import operations as drills_service
+from safetyops.drills.domain import DrillType
 from safetyops.drills.forms import (
     TYPE_LABELS,
     AmendDrillForm,
@@ -107,7 +108,9 @@ def new(code: str):
     form.drill_type.choices = type_choices(drills_service.drill_types())
     if request.method == "GET":
         form.client_id.data = str(uuid.uuid4())
-        form.drill_type.data = drills_service.type_of(request.args.get("type", "")) or "lockdown"
+        form.drill_type.data = (
+            drills_service.type_of(request.args.get("type", "")) or DrillType.LOCKDOWN
+        )
         form.day.data = date_arg("day") or campus_today(campus)
         form.start_time.data = datetime.now(ZoneInfo(campus.timezone)).time()
         form.conducted_by.data = current_user.name

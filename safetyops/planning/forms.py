@@ -9,8 +9,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from safetyops.accounts.models import Role
+
 # Who plans drills ahead and manages the campus calendar feed.
-PLANNERS = ("principal", "supervisor", "safety_admin")
+PLANNERS = (Role.PRINCIPAL, Role.SUPERVISOR, Role.SAFETY_ADMIN)
 
 
 class PlanForm(FlaskForm):
