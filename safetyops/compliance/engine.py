@@ -16,6 +16,7 @@ that day?" as well as "how does it look today?".
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,7 +25,20 @@ from typing import Any
 from safetyops.calendar.domain import SchoolCalendar, Term, school_year_label, school_year_of
 
 PERIODS = ("term", "month", "school_year")
-STATUSES = ("met", "late", "due", "overdue", "upcoming", "not_required")
+
+
+class RequirementStatus(enum.StrEnum):
+    """A requirement's status (meanings in the module docstring)."""
+
+    MET = "met"
+    LATE = "late"
+    DUE = "due"
+    OVERDUE = "overdue"
+    UPCOMING = "upcoming"
+    NOT_REQUIRED = "not_required"
+
+
+STATUSES = tuple(RequirementStatus)
 
 
 @dataclass(frozen=True)
@@ -193,17 +207,17 @@ def evaluate_rule(
         if rule.period == "month" and (
             calendar.school_days_between(period.start, period.end) < max(1, rule.min_school_days)
         ):
-            status = "not_required"
+            status = RequirementStatus.NOT_REQUIRED
         elif len(on_time) >= required:
-            status = "met"
+            status = RequirementStatus.MET
         elif len(counted) >= required:
-            status = "late"
+            status = RequirementStatus.LATE
         elif as_of < opens:
-            status = "upcoming"
+            status = RequirementStatus.UPCOMING
         elif as_of <= deadline:
-            status = "due"
+            status = RequirementStatus.DUE
         else:
-            status = "overdue"
+            status = RequirementStatus.OVERDUE
         out.append(
             Requirement(
                 rule=rule.id,
@@ -214,7 +228,9 @@ def evaluate_rule(
                 required=required,
                 counted=len(counted),
                 status=status,
-                drills=tuple(d.id for d in counted) if status != "not_required" else (),
+                drills=(
+                    tuple(d.id for d in counted) if status != RequirementStatus.NOT_REQUIRED else ()
+                ),
                 pack=rule.pack,
                 period_end=period.end,
             )

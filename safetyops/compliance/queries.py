@@ -10,12 +10,22 @@ from typing import Any
 from safetyops.calendar.domain import SchoolCalendar, Term, school_year_of
 from safetyops.calendar.operations import calendars_for
 from safetyops.campuses.models import Campus
-from safetyops.compliance.engine import Requirement, evaluate
+from safetyops.compliance.engine import Requirement, RequirementStatus, evaluate
 from safetyops.compliance.operations import rules_for
 from safetyops.drills.operations import facts_for, school_year_bounds
 
 # Worst first: what a district page sorts by.
-SEVERITY = {"overdue": 0, "due": 1, "late": 2, "upcoming": 3, "met": 4, "not_required": 5}
+WORST_FIRST = (
+    RequirementStatus.OVERDUE,
+    RequirementStatus.DUE,
+    RequirementStatus.LATE,
+    RequirementStatus.UPCOMING,
+    RequirementStatus.MET,
+    RequirementStatus.NOT_REQUIRED,
+)
+SEVERITY = {status: rank for rank, status in enumerate(WORST_FIRST)}
+if set(SEVERITY) != set(RequirementStatus):
+    raise ValueError("every requirement status needs a place in WORST_FIRST")
 
 
 @dataclass

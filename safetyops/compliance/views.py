@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from safetyops.compliance import queries as compliance
-from safetyops.compliance.engine import days_left
+from safetyops.compliance.engine import RequirementStatus, days_left
 from safetyops.core.access import allow, campus_for, may_use, visible_campuses
 from safetyops.core.forms import date_arg
 from safetyops.core.timefmt import campus_today
@@ -21,12 +21,12 @@ from safetyops.planning.forms import PlanForm
 
 bp = Blueprint("compliance", __name__)
 STATUS_WORDS = {
-    "met": _l("Met"),
-    "late": _l("Met late"),
-    "due": _l("Due"),
-    "overdue": _l("Overdue"),
-    "upcoming": _l("Upcoming"),
-    "not_required": _l("Not required"),
+    RequirementStatus.MET: _l("Met"),
+    RequirementStatus.LATE: _l("Met late"),
+    RequirementStatus.DUE: _l("Due"),
+    RequirementStatus.OVERDUE: _l("Overdue"),
+    RequirementStatus.UPCOMING: _l("Upcoming"),
+    RequirementStatus.NOT_REQUIRED: _l("Not required"),
 }
 
 

@@ -200,3 +200,11 @@ def test_form_choices_come_from_the_enumerations():
     assert {c.value for c in FINDING_KIND_CHOICES} == {k.value for k in FindingKind}
     with pytest.raises(ValueError, match="differ"):
         enum_choices(Role, {Role.OFFICER: "Officer"})  # a member without a label
+
+
+def test_every_requirement_status_has_a_word_and_a_rank():
+    from safetyops.compliance.engine import STATUSES, RequirementStatus
+    from safetyops.compliance.queries import SEVERITY
+    from safetyops.compliance.views import STATUS_WORDS
+
+    assert set(STATUS_WORDS) == set(SEVERITY) == set(STATUSES) == set(RequirementStatus)
