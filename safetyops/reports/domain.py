@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from html import escape
 from typing import Any
 
+from safetyops.compliance.engine import RequirementStatus
+
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -44,12 +46,14 @@ def percent(part: int, whole: int) -> float | None:
 
 # ---- SVG -------------------------------------------------------------------------------------
 
+# The report counts this term's requirements by status; "not required" is left out.
+REPORTED_STATUSES = tuple(s for s in RequirementStatus if s != RequirementStatus.NOT_REQUIRED)
 STATUS_COLOURS = {
-    "met": "#1b7f3b",
-    "late": "#8a6d00",
-    "due": "#0b5cad",
-    "overdue": "#b3261e",
-    "upcoming": "#9aa0a6",
+    RequirementStatus.MET: "#1b7f3b",
+    RequirementStatus.LATE: "#8a6d00",
+    RequirementStatus.DUE: "#0b5cad",
+    RequirementStatus.OVERDUE: "#b3261e",
+    RequirementStatus.UPCOMING: "#9aa0a6",
 }
 
 

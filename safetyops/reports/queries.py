@@ -15,11 +15,18 @@ from safetyops.audit import ledger
 from safetyops.calendar.operations import school_day_checker
 from safetyops.campuses.models import Campus, Checkpoint
 from safetyops.compliance import queries as compliance
+from safetyops.compliance.engine import RequirementStatus
 from safetyops.core.db import utcnow
 from safetyops.drills.models import Drill, MedicalCall
 from safetyops.extensions import db
 from safetyops.findings.models import Finding
-from safetyops.reports.domain import parse_week, percent, shift_week, week_label
+from safetyops.reports.domain import (
+    REPORTED_STATUSES,
+    parse_week,
+    percent,
+    shift_week,
+    week_label,
+)
 from safetyops.reports.models import WeeklyReport
 from safetyops.rounds import domain as rounds_domain
 from safetyops.rounds.models import Round, RoundResult
@@ -86,7 +93,7 @@ def _empty(campus: Campus) -> dict:
         "drills_total": 0,
         "real_events": 0,
         "medical_calls": 0,
-        "compliance": {"met": 0, "late": 0, "due": 0, "overdue": 0, "upcoming": 0},
+        "compliance": {str(status): 0 for status in REPORTED_STATUSES},
         "overdue": [],
         "repeat_offenders": [],
         "trend": [],
@@ -226,7 +233,7 @@ def build(label: str, campuses: Sequence[Campus], now: datetime | None = None) -
         for req in result.in_term():
             if req.status in section["compliance"]:
                 section["compliance"][req.status] += 1
-            if req.status == "overdue":
+            if req.status == RequirementStatus.OVERDUE:
                 section["overdue"].append(
                     {"drill": req.drill, "period": req.period, "deadline": req.deadline.isoformat(),
                      "rule": req.rule}

@@ -208,3 +208,11 @@ def test_every_requirement_status_has_a_word_and_a_rank():
     from safetyops.compliance.views import STATUS_WORDS
 
     assert set(STATUS_WORDS) == set(SEVERITY) == set(STATUSES) == set(RequirementStatus)
+
+
+def test_the_weekly_report_colours_every_status_it_counts():
+    from safetyops.compliance.engine import RequirementStatus
+    from safetyops.reports.domain import REPORTED_STATUSES, STATUS_COLOURS
+
+    assert set(STATUS_COLOURS) == set(REPORTED_STATUSES)
+    assert set(REPORTED_STATUSES) == set(RequirementStatus) - {RequirementStatus.NOT_REQUIRED}
