@@ -60,6 +60,10 @@ def read_csv(
             errors.append(RowError(line, "more values than columns"))
             continue
         values = {k: (v or "").strip() for k, v in record.items()}
+        if any("\x00" in value for value in values.values()):
+            # A NUL byte is a binary file or an attack; a database text column refuses it.
+            errors.append(RowError(line, "contains a NUL byte"))
+            continue
         if not any(values.values()):
             continue  # blank line
         rows.append((line, values))
@@ -124,9 +128,14 @@ def _reads_as(error: Any, wording: dict[str, str]) -> str:
         return f"{name} {value!r} must be one of {ctx.get('expected')}"
     if kind in ("int_parsing", "int_from_float", "int_type"):
         return f"{name} {value!r} is not a whole number"
+    if kind.startswith("datetime") or kind == "timezone_naive":
+        return f"{name} {value!r} is not a date and time (YYYY-MM-DDTHH:MM, local time)"
     if kind.startswith("date"):
         return f"{name} {value!r} is not a date (YYYY-MM-DD)"
+    if kind == "bool_parsing":
+        return f"{name} {value!r} must be true or false"
     if kind == "string_pattern_mismatch":
         return f"{name} {value!r} {wording.get(name, 'has the wrong form')}"
     message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
-    return message if kind == "value_error" else f"{name} {value!r}: {message}"
+    # A rule's own sentence (a validator's ValueError or PydanticCustomError "rule").
+    return message if kind in ("value_error", "rule") else f"{name} {value!r}: {message}"

@@ -1,13 +1,12 @@
-"""Drill-log CSV files (paper and spreadsheet logs), validated as a whole."""
+"""Drill-log CSV files (paper and spreadsheet logs), validated as a whole: each row's shape
+by ``DrillRow``; the operation then checks each row as a drill (``DrillIn``, as the form)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
-from safetyops.core.csv import ParsedFile, RowError, check_unique, read_csv
-
-TRUE_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+from safetyops.core.csv import ParsedFile, RowError, check_unique, read_csv, row_problems
+from safetyops.drills.schemas import DrillRow
 
 
 def parse_drills(
@@ -23,41 +22,28 @@ def parse_drills(
     )
     result = ParsedFile(errors=errors)
     for line, v in rows:
+        row, shape = row_problems(DrillRow, v)
         problems = []
         code = v["campus_code"].upper()
-        if code not in known_campus_codes:
+        if code and code not in known_campus_codes:
             problems.append(f"unknown campus_code {v['campus_code']!r}")
         drill_type = type_of(v["type"]) if v["type"] else None
-        if drill_type is None:
+        if v["type"] and drill_type is None:
             problems.append(f"unknown drill type {v['type']!r}")
-        started = _local_datetime(v["started_at"])
-        if started is None:
-            problems.append(f"started_at {v['started_at']!r} is not a date and time")
-        ended = None
-        if v.get("ended_at"):
-            ended = _local_datetime(v["ended_at"])
-            if ended is None:
-                problems.append(f"ended_at {v['ended_at']!r} is not a date and time")
-            elif started and ended < started:
-                problems.append("ended_at is before started_at")
-        flags = {}
-        for name, default in (("real_event", False), ("announced", True)):
-            word = (v.get(name) or "").lower()
-            if word and word not in TRUE_WORDS:
-                problems.append(f"{name} {v[name]!r} must be true or false")
-            flags[name] = TRUE_WORDS.get(word, default) if word else default
+        problems.extend(shape)
         result.errors.extend(RowError(line, p) for p in problems)
-        if not problems:
+        if isinstance(row, DrillRow) and not problems:
             result.rows.append(
                 {
                     "campus_code": code,
                     "drill_type": drill_type,
-                    "started_at": started,
-                    "ended_at": ended,
+                    "started_at": row.started_at,
+                    "ended_at": row.ended_at,
                     "line": line,
-                    "conducted_by": v.get("conducted_by", ""),
-                    "debrief_notes": v.get("notes", ""),
-                    **flags,
+                    "conducted_by": row.conducted_by,
+                    "debrief_notes": row.notes,
+                    "real_event": row.real_event,
+                    "announced": row.announced,
                 }
             )
     result.errors.extend(
@@ -73,12 +59,3 @@ def parse_drills(
     )
     result.errors.sort(key=lambda e: e.line)
     return result
-
-
-def _local_datetime(text: str) -> datetime | None:
-    """A naive local date-time; a value with an offset is refused (times are campus-local)."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value if value.tzinfo is None else None

@@ -23,26 +23,12 @@ from safetyops.core.db import utcnow
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.transitions import transition
 from safetyops.drills.csv import parse_drills
-from safetyops.drills.domain import CANONICAL, SHELTER_HAZARDS, canonical_type
+from safetyops.drills.domain import CANONICAL, canonical_type
 from safetyops.drills.models import DRILL_FIELDS, Drill, DrillAmendment, MedicalCall
+from safetyops.drills.schemas import TEXT_MAX, validate_drill
 from safetyops.extensions import db
 
-PROBLEM_CHOICES = (
-    "alarm_not_heard",
-    "door_would_not_lock",
-    "room_not_secured",
-    "slow_to_respond",
-    "blocked_exit",
-    "accountability_gap",
-    "communication_failure",
-    "other",
-)
-OBSERVER_CHOICES = ("fire", "police", "district", "other")
-# Counts (occupants, staff, seconds) are stored as 32-bit integers; a school has far fewer.
-COUNT_MAX = 1_000_000
-
 MEDICAL_ACTIONS = ("first_aid", "aed", "cpr", "called_911", "escorted_ems")
-TEXT_MAX = 4000
 
 
 def drill_types() -> tuple[str, ...]:
@@ -65,85 +51,11 @@ def to_utc(campus: Campus, local: datetime) -> datetime:
 def _clean(
     campus: Campus, data: dict[str, Any], resolve: Callable[[str], str | None] | None = None
 ) -> dict[str, Any]:
-    """Validated drill fields from a form, an API body or a CSV row; raises ValidationFailed.
-    ``resolve`` maps a typed drill type to a canonical one (an import passes one that has
-    read the packs' types once, instead of once per row)."""
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    drill_type = (resolve or type_of)(str(data.get("drill_type") or ""))
-    if drill_type is None:
-        errors["drill_type"] = _("Choose the SRP action practised.")
-    values["drill_type"] = drill_type
-    hazard = (data.get("hazard") or "").strip().lower()
-    if hazard and hazard not in SHELTER_HAZARDS:
-        errors["hazard"] = _("Choose a hazard from the list.")
-    values["hazard"] = hazard if drill_type == "shelter" else ""
-    started, ended = data.get("started_at"), data.get("ended_at")
-    if not isinstance(started, datetime) or started.tzinfo is None:
-        errors["started_at"] = _("Enter when it started.")
-    elif started > utcnow() + timedelta(hours=1):
-        errors["started_at"] = _("That is in the future.")
-    elif not dates.in_range(started, utcnow().date()):
-        errors["started_at"] = dates.range_message(utcnow().date())
-    if ended is not None and (not isinstance(ended, datetime) or ended.tzinfo is None):
-        errors["ended_at"] = _("Enter when it ended.")
-    elif ended is not None and isinstance(started, datetime) and ended < started:
-        errors["ended_at"] = _("It cannot end before it started.")
-    elif ended is not None and not dates.in_range(ended, utcnow().date()):
-        errors["ended_at"] = dates.range_message(utcnow().date())
-    values["started_at"], values["ended_at"] = started, ended
-    for name in ("staff_participating", "occupants", "time_to_complete_seconds"):
-        value = data.get(name)
-        if value in ("", None):
-            values[name] = None
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            errors[name] = _("Enter a whole number, 0 or more.")
-        elif value > COUNT_MAX:
-            errors[name] = _("At most %(n)d.", n=COUNT_MAX)
-        else:
-            values[name] = value
-    for name, limit in (
-        ("evacuation_location", 200),
-        ("conducted_by", 160),
-        ("notification_method", 120),
-        ("weather", 120),
-        ("special_conditions", TEXT_MAX),
-        ("problems_notes", TEXT_MAX),
-        ("debrief_notes", TEXT_MAX),
-    ):
-        text = (data.get(name) or "").strip()
-        if len(text) > limit:
-            errors[name] = _("At most %(n)d characters.", n=limit)
-        values[name] = text
-    values["real_event"] = bool(data.get("real_event"))
-    values["announced"] = bool(data.get("announced", True))
-    problems = list(data.get("problems") or [])
-    if any(p not in PROBLEM_CHOICES for p in problems):
-        errors["problems"] = _("Unknown problem in the checklist.")
-    values["problems"] = sorted(set(problems))
-    observers = list(data.get("observers") or [])
-    if any(o not in OBSERVER_CHOICES for o in observers):
-        errors["observers"] = _("Unknown observer.")
-    values["observers"] = sorted(set(observers))
-    follow_ups = []
-    for item in data.get("follow_ups") or []:
-        action = (item.get("action") or "").strip()
-        if not action:
-            continue
-        due = item.get("due")
-        if due and not isinstance(due, date):
-            errors["follow_ups"] = _("Follow-up due dates must be dates.")
-        follow_ups.append(
-            {
-                "action": action[:500],
-                "owner": (item.get("owner") or "").strip()[:160],
-                "due": due.isoformat() if isinstance(due, date) else None,
-            }
-        )
-    values["follow_ups"] = follow_ups
-    if errors or not isinstance(started, datetime):
-        raise ValidationFailed(errors)
-    values["local_date"] = local_date(campus, started)
+    """Validated drill fields from the form or a CSV row (one schema: ``DrillIn``); raises
+    ValidationFailed naming each field. ``resolve`` maps a typed drill type to a canonical
+    one (an import passes one that has read the packs' types once, not once per row)."""
+    values = validate_drill(data, resolve or type_of, now=utcnow()).values()
+    values["local_date"] = local_date(campus, values["started_at"])
     return values
 
 
