@@ -90,7 +90,7 @@ class Requirement:
     deadline: date
     required: int
     counted: int
-    status: str
+    status: RequirementStatus
     drills: tuple[int, ...] = field(default=())
     pack: str = ""
     period_end: date | None = None

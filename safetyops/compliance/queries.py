@@ -35,7 +35,7 @@ class CampusCompliance:
     requirements: list[Requirement]
     term: Term | None
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[RequirementStatus, int]:
         """How many of this term's requirements are in each status."""
         out = dict.fromkeys(SEVERITY, 0)
         for req in self.in_term():
