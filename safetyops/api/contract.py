@@ -15,7 +15,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import request
 from pydantic import BaseModel, ValidationError
@@ -40,22 +40,16 @@ class Operation:
 
 
 OPERATIONS: list[Operation] = []
+M = TypeVar("M", bound=BaseModel)
 
 
-def field_error(exc: ValidationError) -> ValidationFailed:
-    """The first problem of a pydantic error, as the API's ``{"error", "field"}``."""
-    first = exc.errors()[0]
-    location = [str(part) for part in first.get("loc", ()) if part != "__root__"]
-    name = ".".join(location) or "body"
-    message = first.get("msg", "is not valid")
-    return ValidationFailed({name: message[0].lower() + message[1:] if message else message})
-
-
-def parse(model: type[BaseModel], data: Any) -> BaseModel:
+def parse(model: type[M], data: Any) -> M:
+    """``data`` checked by ``model``; a problem is a ValidationFailed naming the field (the
+    API answers ``{"error", "field"}`` with the first)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise field_error(exc) from None
+        raise ValidationFailed.from_pydantic(exc) from None
 
 
 def api(

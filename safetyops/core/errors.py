@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from werkzeug.exceptions import BadRequest
 
 
@@ -12,9 +13,22 @@ class ValidationFailed(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
 
+    @classmethod
+    def from_pydantic(cls, exc: ValidationError) -> ValidationFailed:
+        """A schema's problems by field (dotted for nested ones: ``results.0.note``), the
+        first problem of each; the message reads after the field name."""
+        errors: dict[str, str] = {}
+        for problem in exc.errors():
+            name = ".".join(str(part) for part in problem.get("loc", ())) or "body"
+            message = str(problem.get("msg") or "is not valid").removeprefix("Value error, ")
+            errors.setdefault(name, message[:1].lower() + message[1:])
+        return cls(errors)
 
-class NotAllowed(PermissionError):
-    """The actor may not do this (a rule, not a missing permission)."""
+
+class NotAllowed(Exception):
+    """The actor may not do this (a rule of the record, e.g. only the officer walking a
+    round posts to it). Deliberately not ``PermissionError``: that is an ``OSError``, and
+    a disk or socket refusing access must stay a server error, never a 403."""
 
 
 class InvalidArgument(BadRequest):

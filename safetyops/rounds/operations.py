@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from pydantic import ValidationError
 from sqlalchemy import Table, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -24,6 +25,7 @@ from safetyops.extensions import db
 from safetyops.findings.models import ActionTaken, Finding, FindingKind, FindingStatus
 from safetyops.rounds import domain
 from safetyops.rounds.models import (
+    ResultStatus,
     Round,
     RoundAmendment,
     RoundKind,
@@ -32,8 +34,7 @@ from safetyops.rounds.models import (
     RoundPlanWindow,
     RoundResult,
 )
-
-NOTE_MAX = 2000
+from safetyops.rounds.schemas import ResultIn
 
 
 class Conflict(Exception):
@@ -259,13 +260,7 @@ def _check_uuid(value: Any, field: str) -> str:
 RECORDED_AHEAD_MAX = timedelta(days=1)  # device clocks run ahead; a day is already a lot
 
 
-def _parse_time(value: Any, zone: str) -> datetime:
-    if not isinstance(value, str):
-        raise ValidationFailed({"recorded_at": "must be an ISO 8601 date-time"})
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationFailed({"recorded_at": "must be an ISO 8601 date-time"}) from None
+def _real_time(moment: datetime, zone: str) -> datetime:
     if moment.tzinfo is None:  # a device without an offset: take the campus's local time
         moment = moment.replace(tzinfo=ZoneInfo(zone))
     now = utcnow()
@@ -338,44 +333,38 @@ def _timezone_of(round_) -> str:
     return round_.timezone if isinstance(round_, RoundRef) else round_.campus.timezone
 
 
-def parse_result(round_: Round | RoundRef, payload: Any) -> ResultInput:
-    """Validate a result body; the error names the field."""
-    if not isinstance(payload, dict):
-        raise ValidationFailed({"body": "must be a JSON object"})
-    result_id = _check_uuid(payload.get("id"), "id")
-    checkpoint_id = payload.get("checkpoint_id")
-    # A whole number, not true or 1.9 (int() would turn both into 1).
-    if isinstance(checkpoint_id, str) and checkpoint_id.isdigit():
-        checkpoint_id = int(checkpoint_id)
-    if isinstance(checkpoint_id, bool) or not isinstance(checkpoint_id, int):
-        raise ValidationFailed({"checkpoint_id": "must be a checkpoint id"})
-    if checkpoint_id not in round_.checkpoint_ids:
+def parse_result(round_: Round | RoundRef, payload: ResultIn | Any) -> ResultInput:
+    """A result body checked by its schema (``ResultIn``, the API's contract), then by the
+    rules that need the round; the error names the field."""
+    if isinstance(payload, ResultIn):
+        body = payload
+    else:
+        if not isinstance(payload, dict):
+            raise ValidationFailed({"body": "must be a JSON object"})
+        checkpoint_id = payload.get("checkpoint_id")
+        if isinstance(checkpoint_id, str) and checkpoint_id.isdigit():
+            # The no-JavaScript form sends text; JSON bodies must send a number.
+            payload = {**payload, "checkpoint_id": int(checkpoint_id)}
+        try:
+            body = ResultIn.model_validate(payload)
+        except ValidationError as exc:
+            raise ValidationFailed.from_pydantic(exc) from None
+    if body.checkpoint_id not in round_.checkpoint_ids:
         raise ValidationFailed({"checkpoint_id": "is not a checkpoint of this round"})
-    status = payload.get("status")
-    if status not in ("ok", "problem"):
-        raise ValidationFailed({"status": "must be 'ok' or 'problem'"})
-    kind = payload.get("finding_kind") or None
-    action = payload.get("action_taken") or None
-    for field, value in (("finding_kind", kind), ("action_taken", action)):
-        if value is not None and not isinstance(value, str):
-            raise ValidationFailed({field: "must be text"})
-    if status == "problem":
-        if kind not in {k.value for k in FindingKind}:
+    kind: str | None = None
+    action: str | None = None
+    if body.status == ResultStatus.PROBLEM:
+        if body.finding_kind is None:
             raise ValidationFailed(
                 {"finding_kind": "must be one of " + ", ".join(k.value for k in FindingKind)}
             )
-        if action is not None and action not in {a.value for a in ActionTaken}:
-            raise ValidationFailed(
-                {"action_taken": "must be one of " + ", ".join(a.value for a in ActionTaken)}
-            )
-        action = action or ActionTaken.NONE.value
-    else:
-        kind, action = None, None
-    note = payload.get("note") or ""
-    if not isinstance(note, str) or len(note) > NOTE_MAX:
-        raise ValidationFailed({"note": f"must be text of at most {NOTE_MAX} characters"})
-    recorded_at = _parse_time(payload.get("recorded_at"), _timezone_of(round_))
-    return ResultInput(result_id, checkpoint_id, status, kind, note.strip(), action, recorded_at)
+        kind = body.finding_kind.value
+        action = (body.action_taken or ActionTaken.NONE).value
+    recorded_at = _real_time(body.recorded_at, _timezone_of(round_))
+    return ResultInput(
+        str(body.id), body.checkpoint_id, body.status.value, kind, body.note.strip(), action,
+        recorded_at,
+    )  # fmt: skip
 
 
 def _stored_comparable(result: RoundResult) -> tuple:
@@ -389,7 +378,7 @@ def _stored_comparable(result: RoundResult) -> tuple:
     )
 
 
-def record_result(round_: Round | RoundRef, payload: Any) -> tuple[RoundResult, bool]:
+def record_result(round_: Round | RoundRef, payload: ResultIn | Any) -> tuple[RoundResult, bool]:
     """Store one checkpoint result. Returns (result, created).
 
     The client's UUID makes this idempotent: the same body again returns the stored result;

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
 from safetyops.campuses.schemas import CheckpointOut
 from safetyops.core.input_guard import INT_MAX
@@ -38,15 +38,36 @@ class RoundStartIn(BaseModel):
 
 
 class ResultIn(BaseModel):
-    """One checkpoint checked. The client's UUID makes posting it idempotent."""
+    """One checkpoint checked. The client's UUID makes posting it idempotent. The rules
+    that need the round (its checkpoints, its campus's time zone) are rounds.operations'."""
 
     id: uuid.UUID
     checkpoint_id: Id
     status: ResultStatus
-    finding_kind: FindingKind | None = None
+    finding_kind: FindingKind | None = Field(default=None, description="when status is problem")
     note: Text = ""
     action_taken: ActionTaken | None = None
-    recorded_at: dt.datetime = Field(description="the device's time (ISO 8601)")
+    recorded_at: dt.datetime = Field(
+        description="the device's time (ISO 8601; without an offset: the campus's local time)"
+    )
+
+    @field_validator("finding_kind", "action_taken", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _no_note(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @field_validator("recorded_at", mode="before")
+    @classmethod
+    def _iso_text(cls, value: Any) -> Any:
+        # Text only: pydantic would read a number as seconds since 1970.
+        if not isinstance(value, str | dt.datetime):
+            raise ValueError("must be an ISO 8601 date-time")
+        return value
 
 
 class ResultOut(BaseModel):
