@@ -1,4 +1,7 @@
-"""CSV validation is pure: every bad row is reported with its line number."""
+"""CSV validation: every bad row is reported with its line number, and a drill row gets the
+same checks as a drill logged on the form (one schema)."""
+
+import pytest
 
 from safetyops.campuses.csv import parse_campuses, parse_checkpoints
 
@@ -77,3 +80,66 @@ def test_checkpoints_bad_rows():
     assert any(m.startswith("line 3: expected_state 'open'") for m in messages)
     assert "line 4: more values than columns" in messages
     assert parsed.rows == []
+
+
+# ---- drill rows: the CSV row's shape (DrillRow), then the drill's rules (DrillIn) -------
+
+DRILL_HEADER = "campus_code,type,started_at,ended_at,real_event,announced,conducted_by,notes\n"
+
+
+def _drill_types(name):
+    from safetyops.drills.domain import canonical_type
+
+    return canonical_type(name)
+
+
+def test_drill_rows_shape_reported_by_line():
+    from safetyops.drills.csv import parse_drills
+
+    text = DRILL_HEADER + (
+        "AVE,fire drill,2026-09-01T10:00,2026-09-01T10:10,no,yes,R. Diaz,\n"
+        "AVE,lockdown,2026-09-02T10:00+02:00,,,,,\n"
+        "AVE,lockdown,2026-09-03T10:00,,perhaps,,,\n"
+        "AVE,secure,2026-09-04T10:00,,,,Nul\x00Byte,\n"
+    )
+    parsed = parse_drills(text, {"AVE"}, _drill_types)
+    messages = [str(e) for e in parsed.errors]
+    assert messages == [
+        "line 3: started_at '2026-09-02T10:00+02:00' is not a date and time "
+        "(YYYY-MM-DDTHH:MM, local time)",
+        "line 4: real_event 'perhaps' must be true or false",
+        "line 5: contains a NUL byte",
+    ]
+    assert parsed.rows[0]["drill_type"] == "evacuate" and parsed.rows[0]["announced"] is True
+
+
+def test_imported_drill_rows_get_the_form_s_checks_with_their_line(db, two_campuses):
+    """The same schema (DrillIn) refuses a future-dated or over-long drill logged on the
+    form and the same drill in a CSV file, where the refusal names the line."""
+    from datetime import UTC, datetime, timedelta
+
+    from safetyops.core.errors import ValidationFailed
+    from safetyops.drills import operations as drills
+    from safetyops.drills.schemas import validate_drill
+
+    future = datetime.now(UTC) + timedelta(days=3)
+    long_name = "x" * 161
+    with pytest.raises(ValidationFailed) as form:
+        validate_drill({"drill_type": "lockdown", "started_at": future})
+    with pytest.raises(ValidationFailed) as form_long:
+        validate_drill(
+            {"drill_type": "lockdown", "started_at": future - timedelta(days=30),
+             "conducted_by": long_name}
+        )  # fmt: skip
+    text = DRILL_HEADER + (
+        "AAA,lockdown,2026-09-01T10:00,,,,R. Diaz,\n"
+        f"AAA,lockdown,{future:%Y-%m-%dT%H:%M},,,,,\n"
+        f"AAA,secure,2026-09-02T10:00,,,,{long_name},\n"
+    )
+    report = drills.import_drills(text)
+    assert [str(e) for e in report.errors] == [
+        f"line 3: started_at: {form.value.errors['started_at']}",
+        f"line 4: conducted_by: {form_long.value.errors['conducted_by']}",
+    ]
+    assert form_long.value.errors["conducted_by"] == "At most 160 characters."
+    assert report.created == 0
