@@ -64,6 +64,7 @@ def register_proxy(app: Flask) -> None:
     right. Never set it without a proxy: clients could then choose their own address."""
     count = int(app.config.get("PROXY_COUNT") or 0)
     if count > 0:
+        # Flask documents wrapping wsgi_app as the way to add middleware; mypy sees a method.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
         )

@@ -108,7 +108,8 @@ def load_demo_drills(campuses: dict[str, Campus], users: dict[str, User], now: d
         requirements = evaluate(rules[campus.id], cal, [], today, school_year_of(today))
         months = sorted({r.period for r in requirements if r.rule == "evacuate-monthly"})
         this_month = f"{today:%Y-%m}"
-        previous: list[str | None] = [m for m in months if m < this_month][-1:] or [None]  # type: ignore[assignment]  # mypy cannot widen list[str] here
+        earlier = [m for m in months if m < this_month]
+        previous: list[str | None] = [earlier[-1]] if earlier else [None]
         for req in requirements:
             if req.window_start > today:
                 continue  # upcoming: nothing to log yet

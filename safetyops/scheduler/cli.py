@@ -34,7 +34,7 @@ def jobs_list() -> None:
     runs = last_runs()
     for job in jobs().values():
         trigger = job.trigger()
-        following = trigger.get_next_fire_time(None, now)  # type: ignore[attr-defined]
+        following = trigger.get_next_fire_time(None, now)
         last = runs.get(job.id)
         last_text = "never"
         if last is not None:

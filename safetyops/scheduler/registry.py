@@ -35,7 +35,7 @@ class Job:
     id: str
     run: Callable[[JobContext], dict]
     description: str
-    trigger: Callable[[], object]  # an APScheduler trigger, built from the config
+    trigger: Callable[[], CronTrigger | IntervalTrigger]  # built from the config
 
 
 def jobs() -> dict[str, Job]:
