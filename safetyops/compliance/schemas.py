@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-Status = Literal["met", "late", "due", "overdue", "upcoming", "not_required"]
+from safetyops.compliance.engine import RequirementStatus
 
 
 class ComplianceQuery(BaseModel):
@@ -24,7 +23,7 @@ class RequirementOut(BaseModel):
     deadline: dt.date
     required: int
     counted: int
-    status: Status
+    status: RequirementStatus
     drills: list[int]
 
 

@@ -10,15 +10,23 @@ import json
 import subprocess
 import sys
 import threading
+import uuid
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from safetyops.accounts import operations as accounts
 from safetyops.accounts import tokens
+from safetyops.campuses.models import Campus
 from safetyops.demo.district import load_demo
 from safetyops.extensions import db as _db
+from safetyops.rounds import operations as rounds_service
+from safetyops.rounds.models import RoundPlan
 
+# Examples per operation and phase: with deterministic generation and no time budget the
+# run is the same every time (a time budget would repeat phases until it is spent).
+EXAMPLES = 50
 CHECKS = ",".join(
     ["not_a_server_error", "status_code_conformance", "content_type_conformance",
      "response_schema_conformance"]
@@ -27,16 +35,22 @@ CHECKS = ",".join(
 
 @pytest.fixture
 def served(app):
-    """The test's app with the demo district, served on a free local port; two tokens."""
+    """The test's app with the demo district, served on a free local port; for each role a
+    token and a round of theirs in progress (so results reach the rules, not only 404s)."""
     load_demo()
-    secrets = {}
+    secrets, rounds = {}, {}
+    plan = _db.session.scalar(
+        select(RoundPlan).join(Campus).where(Campus.code == "AVE", RoundPlan.active.is_(True))
+    )
     for role, email in (("officer", "officer@demo.local"), ("admin", "admin@demo.local")):
-        _record, secrets[role] = tokens.create_token(accounts.find_user_by_email(email), role)
+        user = accounts.find_user_by_email(email)
+        _record, secrets[role] = tokens.create_token(user, role)
+        rounds[role] = rounds_service.start_round(user, plan, str(uuid.uuid4())).id
     _db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", secrets
+    yield f"http://127.0.0.1:{server.server_port}", secrets, rounds
     server.shutdown()
     thread.join(5)
 
@@ -73,14 +87,21 @@ def test_the_docs_page_renders_from_vendored_files(client):
 
 @pytest.mark.parametrize("role", ["officer", "admin"])
 def test_schemathesis_finds_no_server_error_and_no_contract_violation(served, role, tmp_path):
-    base, secrets = served
+    base, secrets, rounds = served
     report = tmp_path / "report.json"
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(
+        "[[operations]]\n"
+        'include-path-regex = "/rounds/\\\\{round_id\\\\}/results"\n'
+        f'parameters = {{ "path.round_id" = {rounds[role]} }}\n'
+    )
     run = subprocess.run(  # noqa: S603 - our interpreter and the schemathesis CLI
         [
-            sys.executable, "-m", "schemathesis.cli", "run", f"{base}/api/v1/openapi.json",
+            sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run",
+            f"{base}/api/v1/openapi.json",
             "--url", base, "--header", f"Authorization: Bearer {secrets[role]}",
-            "--checks", CHECKS, "--max-examples", "8", "--seed", "20261124",
-            "--generation-deterministic", "--max-time", "45", "--workers", "1",
+            "--checks", CHECKS, "--max-examples", str(EXAMPLES), "--seed", "20261124",
+            "--generation-deterministic", "--workers", "1",
             "--report", "ndjson", "--report-ndjson-path", str(report),
             "--suppress-health-check", "all",
         ],
