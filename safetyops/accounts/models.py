@@ -66,6 +66,9 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(20), index=True)
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"))
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Noted when the password is set, so check-deploy needs no argon2 per user (None: not
+    # yet known, for passwords set before the note existed).
+    password_is_demo: Mapped[bool | None] = mapped_column(default=None)
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]

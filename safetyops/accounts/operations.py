@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -105,6 +106,7 @@ def create_user(
         role=role,
         employer=employer,
         password_hash=hash_password(password),
+        password_is_demo=is_demo_password(password),
         campuses=list(campuses or []),
     )
     db.session.add(user)
@@ -174,6 +176,7 @@ def set_password(user: User, new_password: str) -> None:
 def _apply_password(user: User, new_password: str) -> None:
     """A new password ends every session and any lock; the caller commits."""
     user.password_hash = hash_password(new_password)
+    user.password_is_demo = is_demo_password(new_password)
     user.password_changed_at = utcnow()
     end_all_sessions(user)
     user.failed_logins = 0
@@ -254,6 +257,9 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> Sign
         return SignInResult(None, _("This account is deactivated. Ask your safety department."))
     if cfg.get("ENV_NAME") == "production" and password == DEMO_PASSWORD:
         return SignInResult(None, _("The demo password is refused in production."))
+    if user.password_is_demo is None:
+        user.password_is_demo = is_demo_password(password)
+        db.session.commit()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.commit()
@@ -272,7 +278,21 @@ def get_or_create_employer(name: str, kind: str) -> Employer:
     return employer
 
 
+def is_demo_password(password: str) -> bool:
+    return hmac.compare_digest(password.encode(), DEMO_PASSWORD.encode())
+
+
 def users_with_demo_password() -> list[User]:
-    """Active users whose password is still the demo one (refused in production)."""
-    users = db.session.scalars(select(User).where(User.active.is_(True))).all()
-    return [u for u in users if verify_password(u.password_hash, DEMO_PASSWORD)]
+    """Active users whose password is still the demo one (refused in production).
+
+    Whether a password is the demo one is noted when it is set (a plain comparison), so
+    ``check-deploy`` costs one query; argon2 runs only for accounts whose password predates
+    that note (``password_is_demo`` is NULL), once, and the answer is kept.
+    """
+    active = User.active.is_(True)
+    unknown = db.session.scalars(select(User).where(active, User.password_is_demo.is_(None))).all()
+    for user in unknown:
+        user.password_is_demo = verify_password(user.password_hash, DEMO_PASSWORD)
+    if unknown:
+        db.session.commit()
+    return list(db.session.scalars(select(User).where(active, User.password_is_demo.is_(True))))
