@@ -54,6 +54,9 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config.from_prefixed_env(prefix="SAFETYOPS")
     app.config.update(overrides or {})
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config.get("DATABASE_URL"))
+    # SAFETYOPS_RATELIMIT_STORAGE_URL is the documented name (Flask-Limiter reads ..._URI).
+    if app.config.get("RATELIMIT_STORAGE_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
     if app.config["ENV_NAME"] == "production":
         check_production_config(app.config)
 

@@ -43,7 +43,9 @@ class BaseConfig:
     PASSWORD_MIN_LENGTH = 10
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
-    LOGIN_RATE_LIMIT = "20 per minute"
+    LOGIN_RATE_LIMIT = "20 per minute"  # per client address (behind PROXY_COUNT proxies)
+    # Per account, whatever the address: guesses spread over many addresses still count.
+    LOGIN_ACCOUNT_RATE_LIMIT = "10 per minute"
     # Single sign-on: a list of OpenID Connect providers, each a dict with name, label,
     # metadata_url, client_id, client_secret, allowed_domains (list; empty: any) and
     # create_users (bool, default false), new_user_role (default "viewer"). See README.
@@ -165,6 +167,6 @@ def check_rate_limit_store(config: dict, workers: int) -> None:
     if workers > 1 and store.startswith("memory://"):
         raise ConfigError(
             f"{workers} web workers with RATELIMIT_STORAGE_URI=memory:// would each count "
-            "sign-in attempts on their own; set SAFETYOPS_RATELIMIT_STORAGE_URI to a shared "
+            "sign-in attempts on their own; set SAFETYOPS_RATELIMIT_STORAGE_URL to a shared "
             "store, e.g. redis://127.0.0.1:6379/0."
         )

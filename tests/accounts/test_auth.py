@@ -148,3 +148,22 @@ def test_production_refuses_the_demo_password_at_login(app, client, make_user, d
     assert response.status_code == 200
     assert "demo password" in response.get_data(as_text=True)
     assert db.session.get(User, user.id).failed_logins == 0
+
+
+@pytest.mark.config(
+    RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="100 per minute", LOGIN_ACCOUNT_RATE_LIMIT="3 per minute"
+)
+def test_login_posts_are_throttled_per_account_across_addresses(client, make_user):
+    """Guesses at one account spread over many addresses still meet a limit; another
+    account from the same addresses is not held back by it."""
+
+    def attempt(email: str, address: str) -> int:
+        return client.post(
+            "/login",
+            {"email": email, "password": "wrong-password"},
+            environ_base={"REMOTE_ADDR": address},
+        ).status_code
+
+    statuses = [attempt(" Target@Example.test", f"10.0.0.{n}") for n in range(1, 5)]
+    assert statuses == [200, 200, 200, 429]
+    assert attempt("someone-else@example.test", "10.0.0.9") == 200

@@ -139,3 +139,11 @@ def test_deploy_check_refuses_a_memory_store_with_several_workers(store, workers
             check_rate_limit_store(config, workers)
     else:
         check_rate_limit_store(config, workers)
+
+
+def test_the_documented_storage_url_variable_reaches_the_limiter(monkeypatch):
+    from safetyops import create_app
+
+    monkeypatch.setenv("SAFETYOPS_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379/3")
+    app = create_app({"ENV_NAME": "testing", "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
