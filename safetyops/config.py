@@ -62,6 +62,7 @@ class BaseConfig:
     PROXY_COUNT = 0
     # /readyz: the scheduler must have finished a job run this recently (minutes).
     READY_SCHEDULER_MINUTES = 30
+    SCHEDULER_RETRY_MINUTES = 5  # a failed job runs again this soon, not at its next slot
     # Where finding photos are kept: empty for instance/photos, or an fsspec URL such as
     # s3://bucket/photos (install s3fs) so several web nodes share one store.
     PHOTO_STORE_URL = ""

@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_ERROR
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy import Connection, text
@@ -59,6 +60,35 @@ def _say(message: str) -> None:
     print(f"scheduler: {message}", flush=True)
 
 
+def job_runner(app: Flask, scheduler: BaseScheduler):
+    """A job's callable for APScheduler. A failed run is tried again after
+    SCHEDULER_RETRY_MINUTES instead of waiting for its next slot (a week, for Monday's
+    report): each unit of work commits on its own with a unique key, so the retry does
+    only what the failed run left undone."""
+    retry_after = timedelta(minutes=float(app.config.get("SCHEDULER_RETRY_MINUTES", 5)))
+
+    def runner(job_id: str):
+        def run() -> None:
+            try:
+                with app.app_context():
+                    summary = run_job(job_id, datetime.now(UTC))
+            except Exception:
+                scheduler.add_job(
+                    runner(job_id),
+                    "date",
+                    run_date=datetime.now(UTC) + retry_after,
+                    id=f"{job_id}:retry",
+                    replace_existing=True,
+                )
+                _say(f"{job_id} failed; retrying in {retry_after}")
+                raise
+            log.info("%s: %s", job_id, summary)
+
+        return run
+
+    return runner
+
+
 def run_scheduler(app: Flask) -> None:
     poll = float(app.config.get("SCHEDULER_LOCK_POLL_SECONDS", 5))
     lock = LeaderLock(app)
@@ -72,15 +102,8 @@ def run_scheduler(app: Flask) -> None:
     if interrupted:
         _say(f"{interrupted} interrupted run(s) marked failed")
 
-    def runner(job_id: str):
-        def run() -> None:
-            with app.app_context():
-                summary = run_job(job_id, datetime.now(UTC))
-            log.info("%s: %s", job_id, summary)
-
-        return run
-
     scheduler = BlockingScheduler(timezone=UTC)
+    runner = job_runner(app, scheduler)
     with app.app_context():
         for job in jobs().values():
             # Catch-up: every job runs once at start-up, then on its schedule. Jobs decide
