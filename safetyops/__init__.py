@@ -132,6 +132,8 @@ def register_blueprints(app: Flask) -> None:
     from safetyops.calendar.views import bp as calendar_bp
     from safetyops.campuses import admin_views as _campuses_admin  # noqa: F401
     from safetyops.campuses.views import bp as campuses_bp
+    from safetyops.certifications import admin_views as _certifications_admin  # noqa: F401
+    from safetyops.certifications.views import bp as certifications_bp
     from safetyops.compliance import admin_views as _compliance_admin  # noqa: F401
     from safetyops.compliance.views import bp as compliance_bp
     from safetyops.drills.views import bp as drills_bp
@@ -152,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
         compliance_bp,
         planning_bp,
         calendar_bp,
+        certifications_bp,
         notifications_bp,
         reports_bp,
         audit_bp,

@@ -6,6 +6,7 @@ from safetyops.accounts import models as accounts
 from safetyops.audit import models as audit
 from safetyops.calendar import models as calendar
 from safetyops.campuses import models as campuses
+from safetyops.certifications import models as certifications
 from safetyops.compliance import models as compliance
 from safetyops.core import submissions
 from safetyops.drills import models as drills
@@ -21,6 +22,7 @@ AREAS = (
     audit,
     calendar,
     campuses,
+    certifications,
     compliance,
     drills,
     findings,

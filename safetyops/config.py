@@ -100,6 +100,10 @@ class BaseConfig:
     # Reminders and the scheduler.
     REMINDER_TIME = "06:30"  # campus-local time of the daily drill reminders
     REMINDER_LEAD_DAYS = [14, 7, 3, 1, 0]
+    # Officers' certifications: reminders this many days before expiry (then an escalation
+    # to the safety department once expired); scanned copies up to this size.
+    CERTIFICATION_REMINDER_DAYS = [60, 30, 7]
+    CERTIFICATION_SCAN_MAX_BYTES = 8 * 1024 * 1024
     FINDING_ALERT_DAYS = 3  # open findings older than this alert principal and supervisor
     SCHEDULER_TIMEZONE = "America/Denver"  # for the weekly report and the daily digest
     WEEKLY_REPORT_TIME = "06:00"  # Mondays

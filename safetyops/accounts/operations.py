@@ -296,3 +296,31 @@ def users_with_demo_password() -> list[User]:
     if unknown:
         db.session.commit()
     return list(db.session.scalars(select(User).where(active, User.password_is_demo.is_(True))))
+
+
+def rename_employer(employer: Employer, name: str) -> None:
+    """A new name for an employer (a security firm renamed); the caller commits."""
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed({"name": _("Enter a name of at most 120 characters.")})
+    taken = db.session.scalar(select(Employer).where(Employer.name == name))
+    if taken is not None and taken.id != employer.id:
+        raise ValidationFailed({"name": _("An employer with this name already exists.")})
+    if employer.name != name:
+        audit.record("update", "employer", employer.id, {"name": [employer.name, name]})
+        employer.name = name
+
+
+def set_employer(user: User, employer: Employer | None) -> bool:
+    """Change who employs ``user`` (an officer joins or leaves a security firm); the
+    caller commits. False if nothing changed."""
+    if user.employer_id == (employer.id if employer else None):
+        return False
+    audit.record(
+        "update",
+        "user",
+        user.id,
+        {"employer_id": [user.employer_id, employer.id if employer else None]},
+    )
+    user.employer = employer
+    return True

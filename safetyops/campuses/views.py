@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from safetyops.certifications import queries as certifications
 from safetyops.core.access import allow, campus_for
 from safetyops.home import queries as overview
 
@@ -22,4 +23,8 @@ def index():
 def detail(code: str):
     campus = campus_for(current_user, code)
     checkpoints = [cp for cp in campus.checkpoints if cp.active]
-    return render_template("campuses/detail.html", campus=campus, checkpoints=checkpoints)
+    # The officers assigned here, flagged when a certification has expired.
+    officers = certifications.officer_rows(current_user, certifications.today(), campus=campus)
+    return render_template(
+        "campuses/detail.html", campus=campus, checkpoints=checkpoints, officers=officers
+    )

@@ -258,3 +258,83 @@ def evaluate(
 
 def days_left(requirement: Requirement, as_of: date) -> int:
     return (requirement.deadline - as_of).days
+
+
+# ---- staff training (a rule kind of its own: [[training]] in a rule pack) -----------------
+
+
+@dataclass(frozen=True)
+class TrainingRule:
+    """Staff must be trained in each of ``protocols`` ``count`` times per period (by
+    ``within_days`` of its start, or by its end). Each protocol is its own requirement."""
+
+    id: str
+    protocols: tuple[str, ...]
+    period: str = "school_year"
+    count: int = 1
+    within_days: int | None = None
+    pack: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TrainingFact:
+    """A staff training session: its protocol and day (attendance does not count here)."""
+
+    id: int
+    protocol: str
+    day: date
+
+
+def evaluate_training(
+    rules: Iterable[TrainingRule],
+    calendar: SchoolCalendar,
+    sessions: Sequence[TrainingFact],
+    as_of: date,
+    school_year: int | None = None,
+) -> list[Requirement]:
+    """One requirement per rule, protocol and period, with the drill requirements' statuses
+    (``drill`` holds the protocol, ``drills`` the counted sessions' ids)."""
+    out = []
+    for rule in rules:
+        # The periods of a drill rule of the same shape (terms, months or school years).
+        shape = Rule(id=rule.id, drill="", period=rule.period, within_days=rule.within_days)
+        for period in periods(shape, calendar, school_year):
+            opens, deadline = window(shape, calendar, period)
+            for protocol in rule.protocols:
+                counted = sorted(
+                    (
+                        s
+                        for s in sessions
+                        if s.protocol == protocol and opens <= s.day <= min(period.end, as_of)
+                    ),
+                    key=lambda s: (s.day, s.id),
+                )
+                on_time = [s for s in counted if s.day <= deadline]
+                if len(on_time) >= rule.count:
+                    status = RequirementStatus.MET
+                elif len(counted) >= rule.count:
+                    status = RequirementStatus.LATE
+                elif as_of < opens:
+                    status = RequirementStatus.UPCOMING
+                elif as_of <= deadline:
+                    status = RequirementStatus.DUE
+                else:
+                    status = RequirementStatus.OVERDUE
+                out.append(
+                    Requirement(
+                        rule=rule.id,
+                        drill=protocol,
+                        period=period.label,
+                        window_start=opens,
+                        deadline=deadline,
+                        required=rule.count,
+                        counted=len(counted),
+                        status=status,
+                        drills=tuple(s.id for s in counted),
+                        pack=rule.pack,
+                        period_end=period.end,
+                    )
+                )
+    out.sort(key=lambda r: (r.deadline, r.rule, r.period, r.drill))
+    return out

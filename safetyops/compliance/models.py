@@ -36,6 +36,8 @@ class RulePackRecord(Base):
     drill_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Reminder lead times for this pack's rules (days); NULL: the district's REMINDER_LEAD_DAYS.
     reminder_lead_days: Mapped[list[int] | None] = mapped_column(JSON)
+    # Staff training rules ([[training]] in the TOML; certifications.domain), NULL: none.
+    training_rules: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     campuses: Mapped[list[Campus]] = relationship(secondary=campus_rule_pack)

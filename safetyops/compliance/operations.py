@@ -11,9 +11,16 @@ from sqlalchemy.orm import selectinload
 
 from safetyops.audit import operations as audit
 from safetyops.campuses.models import Campus
-from safetyops.compliance.engine import Rule
+from safetyops.compliance.engine import Rule, TrainingRule
 from safetyops.compliance.models import RulePackRecord, campus_rule_pack
-from safetyops.compliance.rule_packs import RulePackError, parse_pack, rule_from_dict, rule_to_dict
+from safetyops.compliance.rule_packs import (
+    RulePackError,
+    parse_pack,
+    rule_from_dict,
+    rule_to_dict,
+    training_from_dict,
+    training_to_dict,
+)
 from safetyops.extensions import db
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "rulepacks"
@@ -60,6 +67,7 @@ def load_pack(
     record.reminder_lead_days = (
         list(parsed.reminder_lead_days) if parsed.reminder_lead_days else None
     )
+    record.training_rules = [training_to_dict(t) for t in parsed.training] or None
     for campus in targets:
         if campus not in record.campuses:
             record.campuses.append(campus)
@@ -124,3 +132,23 @@ def lead_days_by_pack() -> dict[str, list[int]]:
         )
         if days
     }
+
+
+def training_rules_for(campus_ids: Iterable[int]) -> dict[int, list[TrainingRule]]:
+    """Each campus's staff training rules (``[[training]]`` of its packs), in two queries."""
+    ids = list(campus_ids)
+    assigned = db.session.execute(
+        select(campus_rule_pack.c.campus_id, campus_rule_pack.c.pack_id).where(
+            campus_rule_pack.c.campus_id.in_(ids)
+        )
+    ).all()
+    packs = {
+        p.id: [training_from_dict(t, p.key) for t in p.training_rules or ()]
+        for p in db.session.scalars(
+            select(RulePackRecord).where(RulePackRecord.id.in_({pid for _, pid in assigned}))
+        )
+    }
+    out: dict[int, list[TrainingRule]] = {i: [] for i in ids}
+    for campus_id, pack_id in sorted(assigned):
+        out[campus_id].extend(packs[pack_id])
+    return out

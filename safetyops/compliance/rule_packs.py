@@ -11,8 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-from safetyops.compliance.engine import PERIODS, Rule
-from safetyops.drills.domain import CANONICAL
+from safetyops.compliance.engine import PERIODS, Rule, TrainingRule
+from safetyops.drills.domain import CANONICAL, SRP_ACTIONS
 
 PACK_FIELDS = {"id", "name", "source", "description", "drill_types", "reminder_lead_days"}
 RULE_FIELDS = {
@@ -50,6 +50,7 @@ class RulePack:
     drill_types: tuple[str, ...] = ()
     # Days before a deadline that reminders go out; None: the district's setting.
     reminder_lead_days: tuple[int, ...] | None = None
+    training: tuple[TrainingRule, ...] = ()  # [[training]]: staff trained in SRP protocols
 
 
 def parse_pack(text: str) -> RulePack:
@@ -59,7 +60,7 @@ def parse_pack(text: str) -> RulePack:
         raise RulePackError([f"not valid TOML: {exc}"]) from None
     errors: list[str] = []
     for key in data:
-        if key not in {"pack", "rules"}:
+        if key not in {"pack", "rules", "training"}:
             errors.append(f"unknown table [{key}]")
     pack = data.get("pack")
     if not isinstance(pack, dict):
@@ -93,7 +94,8 @@ def parse_pack(text: str) -> RulePack:
         lead_days = None
 
     raw_rules = data.get("rules", [])
-    if not isinstance(raw_rules, list) or not raw_rules:
+    training = _parse_training(data.get("training", []), pack_id, errors)
+    if not isinstance(raw_rules, list) or (not raw_rules and not training):
         errors.append("a pack needs at least one [[rules]] entry")
         raw_rules = []
     rules: list[Rule] = []
@@ -116,6 +118,7 @@ def parse_pack(text: str) -> RulePack:
         description=str(pack.get("description", "")),
         drill_types=tuple(extra_types),
         reminder_lead_days=tuple(sorted(set(lead_days), reverse=True)) if lead_days else None,
+        training=training,
     )
 
 
@@ -249,6 +252,92 @@ def rule_from_dict(data: dict[str, Any], pack_id: str) -> Rule:
         roll_forward=data.get("roll_forward", False),
         min_school_days=data.get("min_school_days", 0),
         real_events_count=data.get("real_events_count", False),
+        pack=pack_id,
+        description=data.get("description", ""),
+    )
+
+
+# ---- [[training]]: staff training rules ---------------------------------------------------
+
+TRAINING_FIELDS = {"id", "protocols", "period", "count", "within_days", "description"}
+
+
+def _parse_training(raw: object, pack_id: str, errors: list[str]) -> tuple[TrainingRule, ...]:
+    """``[[training]]`` entries: staff trained in each SRP protocol ``count`` times a
+    period (default: every protocol, once a school year)."""
+    if not isinstance(raw, list):
+        errors.append("[[training]] must be a list of tables")
+        return ()
+    out: list[TrainingRule] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(raw, start=1):
+        if not isinstance(entry, dict):
+            errors.append(f"training #{number}: must be a table")
+            continue
+        rule_id = entry.get("id") if isinstance(entry.get("id"), str) else None
+        where = f"training {rule_id!r}" if rule_id else f"training #{number}"
+        before = len(errors)
+        for key in entry:
+            if key not in TRAINING_FIELDS:
+                errors.append(f"{where}: unknown field {key!r}")
+        if rule_id is None or not ID_PATTERN.match(rule_id):
+            errors.append(f"{where}: id is required: lower-case letters, digits, '-' or '_'")
+        elif rule_id in seen:
+            errors.append(f"{where}: id used twice")
+        protocols = entry.get("protocols", list(SRP_ACTIONS))
+        if (
+            not isinstance(protocols, list)
+            or not protocols
+            or any(p not in SRP_ACTIONS for p in protocols)
+        ):
+            errors.append(
+                f"{where}: protocols must list SRP actions ({', '.join(SRP_ACTIONS)}), "
+                f"got {protocols!r}"
+            )
+        period = entry.get("period", "school_year")
+        if period not in PERIODS:
+            errors.append(f"{where}: period must be one of {', '.join(PERIODS)}, got {period!r}")
+        count, within_days = entry.get("count", 1), entry.get("within_days")
+        for key, value in (("count", count), ("within_days", within_days)):
+            if value is None and key == "within_days":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 366:
+                errors.append(f"{where}: {key} must be a whole number 1 to 366, got {value!r}")
+        if len(errors) > before or rule_id is None:
+            continue
+        seen.add(rule_id)
+        out.append(
+            TrainingRule(
+                id=rule_id,
+                protocols=tuple(dict.fromkeys(protocols)),
+                period=period,
+                count=count,
+                within_days=within_days,
+                pack=pack_id,
+                description=str(entry.get("description", "")),
+            )
+        )
+    return tuple(out)
+
+
+def training_to_dict(rule: TrainingRule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "protocols": list(rule.protocols),
+        "period": rule.period,
+        "count": rule.count,
+        "within_days": rule.within_days,
+        "description": rule.description,
+    }
+
+
+def training_from_dict(data: dict[str, Any], pack_id: str) -> TrainingRule:
+    return TrainingRule(
+        id=data["id"],
+        protocols=tuple(data["protocols"]),
+        period=data.get("period", "school_year"),
+        count=data.get("count", 1),
+        within_days=data.get("within_days"),
         pack=pack_id,
         description=data.get("description", ""),
     )

@@ -8,6 +8,8 @@ from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from safetyops.certifications import queries as certifications
+from safetyops.certifications.forms import PROTOCOL_LABELS
 from safetyops.compliance import queries as compliance
 from safetyops.compliance.engine import RequirementStatus, days_left
 from safetyops.core.access import allow, campus_for, may_use, visible_campuses
@@ -59,6 +61,9 @@ def campus(code: str):
         labels=TYPE_LABELS,
         words=STATUS_WORDS,
         can_log=may_use(current_user, "drills.new"),
+        # Staff training in the SRP protocols (certifications area): its own section.
+        training_requirements=certifications.training_requirements(campus, as_of),
+        protocol_labels=PROTOCOL_LABELS,
     )
 
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from safetyops.certifications import queries as certifications
 from safetyops.compliance import queries as compliance
 from safetyops.core.access import allow, public, visible_campus_ids
 from safetyops.core.db import utcnow
@@ -41,6 +42,9 @@ def index():
         campuses = [s.campus for s in context["summaries"]]
         today = campus_today(campuses[0]) if campuses else None
         context["compliance"] = compliance.for_campuses(campuses, today) if campuses else []
+    if sections.certifications:
+        rows = certifications.officer_rows(current_user, certifications.today())
+        context["certification_flags"] = certifications.flagged(rows)
     return render_template(sections.template, **context)
 
 

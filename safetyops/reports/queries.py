@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, func, or_, select
 from safetyops.audit import ledger
 from safetyops.calendar.operations import school_day_checker
 from safetyops.campuses.models import Campus, Checkpoint
+from safetyops.certifications import queries as certification_report
 from safetyops.compliance import queries as compliance
 from safetyops.compliance.engine import RequirementStatus
 from safetyops.core.db import utcnow
@@ -238,6 +239,9 @@ def build(label: str, campuses: Sequence[Campus], now: datetime | None = None) -
                     {"drill": req.drill, "period": req.period, "deadline": req.deadline.isoformat(),
                      "rule": req.rule}
                 )  # fmt: skip
+    # Officers' certifications expired or expiring within 30 days (certifications area).
+    for campus_id, certs in certification_report.report_sections(campuses, sunday).items():
+        sections[campus_id]["certifications"] = certs
     for campus in campuses:
         section = sections[campus.id]
         expected, completed = rounds.get((campus.id, label), (0, 0))
@@ -299,6 +303,7 @@ def district_totals(sections: list[dict]) -> dict:
         )
     }  # fmt: skip
     total["completion_pct"] = percent(total["rounds_completed"], total["rounds_expected"])
+    total["certifications"] = certification_report.district_section(sections)
     kinds: dict = defaultdict(int)
     drills: dict = {}
     compliance_counts: dict = defaultdict(int)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from safetyops.accounts import tasks as roster_tasks
 from safetyops.audit import ledger
 from safetyops.audit import operations as audit
+from safetyops.certifications import tasks as certifications
 from safetyops.compliance import tasks as reminders
 from safetyops.core import observability
 from safetyops.core.db import utcnow
@@ -44,6 +45,7 @@ def jobs() -> dict[str, Job]:
     report_h, report_m = hours_minutes(config["WEEKLY_REPORT_TIME"])
     digest_h, digest_m = hours_minutes(config["DAILY_DIGEST_TIME"])
     roster_h, roster_m = hours_minutes(config["ROSTER_SYNC_TIME"])
+    remind_h, remind_m = hours_minutes(config["REMINDER_TIME"])
     return {
         job.id: job
         for job in (
@@ -86,6 +88,13 @@ def jobs() -> dict[str, Job]:
                 roster_tasks.run,
                 "the staff roster from ROSTER_DIR (OneRoster), nightly",
                 lambda: CronTrigger(hour=roster_h, minute=roster_m, timezone=zone),
+            ),
+            Job(
+                "certification-reminders",
+                certifications.run,
+                "officers' certificates about to expire (CERTIFICATION_REMINDER_DAYS), "
+                "escalation once expired",
+                lambda: CronTrigger(hour=remind_h, minute=remind_m, timezone=zone),
             ),
             Job(
                 "deliver-email",

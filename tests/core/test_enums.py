@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 import safetyops.all_models  # noqa: F401  (every table in the metadata)
 from safetyops.accounts.models import Employer, EmployerKind
 from safetyops.calendar.models import CalendarEntry, CalendarKind
+from safetyops.certifications.models import TrainingProtocol, TrainingSession
 from safetyops.core.db import Base
 from safetyops.drills.domain import DrillType, ShelterHazard
 from safetyops.drills.forms import TYPE_LABELS
@@ -77,6 +78,10 @@ def rows(two_campuses, plan, client, db):
             ),
             DrillPlan(
                 campus_id=campus.id, drill_type=DrillType.HOLD, planned_for=date(2026, 12, 2)
+            ),
+            TrainingSession(
+                campus_id=campus.id, held_on=date(2026, 9, 1), protocol=TrainingProtocol.HOLD,
+                attendees=12,
             ),
             Notification(
                 key="test-enum", user_id=two_campuses["officer_a"].id, kind="test",

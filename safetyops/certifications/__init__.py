@@ -1,0 +1,1 @@
+"""Security firms, officers' certifications with expiry reminders, and staff SRP training."""
