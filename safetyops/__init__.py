@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     from safetyops.accounts import admin_views as _accounts_admin  # noqa: F401
     from safetyops.accounts.views import bp as accounts_bp
+    from safetyops.actions.views import bp as actions_bp
     from safetyops.api import bp as api_bp
     from safetyops.api import docs_bp
     from safetyops.audit.views import bp as audit_bp
@@ -139,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from safetyops.drills.views import bp as drills_bp
     from safetyops.findings.views import bp as findings_bp
     from safetyops.home.views import bp as home_bp
+    from safetyops.live.views import bp as live_bp
     from safetyops.notifications.views import bp as notifications_bp
     from safetyops.planning.views import bp as planning_bp
     from safetyops.reports.views import bp as reports_bp
@@ -151,6 +153,8 @@ def register_blueprints(app: Flask) -> None:
         rounds_bp,
         findings_bp,
         drills_bp,
+        live_bp,
+        actions_bp,
         compliance_bp,
         planning_bp,
         calendar_bp,

@@ -3,6 +3,7 @@ areas and Alembic sees the whole schema. Code imports a model from its own area;
 app factory, migrations and tests import this module."""
 
 from safetyops.accounts import models as accounts
+from safetyops.actions import models as actions
 from safetyops.audit import models as audit
 from safetyops.calendar import models as calendar
 from safetyops.campuses import models as campuses
@@ -11,6 +12,7 @@ from safetyops.compliance import models as compliance
 from safetyops.core import submissions
 from safetyops.drills import models as drills
 from safetyops.findings import models as findings
+from safetyops.live import models as live
 from safetyops.notifications import models as notifications
 from safetyops.planning import models as planning
 from safetyops.reports import models as reports
@@ -19,6 +21,7 @@ from safetyops.scheduler import models as scheduler
 
 AREAS = (
     accounts,
+    actions,
     audit,
     calendar,
     campuses,
@@ -26,6 +29,7 @@ AREAS = (
     compliance,
     drills,
     findings,
+    live,
     notifications,
     planning,
     reports,

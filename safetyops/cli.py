@@ -86,6 +86,7 @@ def register(app: Flask) -> None:
     from safetyops.compliance import cli as compliance_cli
     from safetyops.demo import cli as demo_cli
     from safetyops.drills import cli as drills_cli
+    from safetyops.live import cli as live_cli
     from safetyops.scheduler import cli as scheduler_cli
 
     for command in (
@@ -93,6 +94,7 @@ def register(app: Flask) -> None:
         campuses_cli.import_checkpoints,
         calendar_cli.import_calendar,
         drills_cli.import_drills,
+        live_cli.import_areas,
     ):
         import_group.add_command(command)
     for command in (

@@ -15,6 +15,7 @@ NAV_ITEMS = [
     ("findings.index", _l("Findings")),
     ("rounds.missed", _l("Missed rounds")),
     ("compliance.district", _l("Drills")),
+    ("actions.index", _l("Corrective actions")),
     ("reports.weekly_report", _l("Weekly report")),
     ("certifications.index", _l("Certifications")),
     ("campuses.admin_index", _l("Manage campuses")),

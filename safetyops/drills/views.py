@@ -159,10 +159,15 @@ def index(code: str):
 @bp.route("/drills/<int:drill_id>")
 @allow(*REVIEWERS)
 def show(drill_id: int):
+    from safetyops.actions.views import drill_section  # the after-action part (issue 14)
+
     drill = _drill_or_404(drill_id)
+    after = drill_section(drill)
     return render_template(
         "drills/show.html",
         drill=drill,
+        after=after,
+        extras=after["extras"],
         campus=drill.campus,
         labels=TYPE_LABELS,
         can_sign=record_rules.may_sign_off_drill(current_user, drill),
@@ -245,10 +250,13 @@ def export_print(code: str):
 
     campus, year, records = _year_records(code)
     pdf = request.args.get("format") == "pdf"
+    from safetyops.actions.views import record_extras  # live times, corrective actions
+
     html = render_template(
         "drills/print.html",
         campus=campus,
         drills=records,
+        extras=record_extras([d.id for d in records]),
         year_label=school_year_label(year),
         labels=TYPE_LABELS,
         pdf=pdf,

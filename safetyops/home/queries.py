@@ -22,6 +22,7 @@ class HomeSections:
     agenda: bool = False  # today's rounds and the start-a-round form
     quick_log: bool = False  # per campus: log a drill, a real event, a medical call
     compliance: bool = False  # required drills per campus
+    corrective_actions: bool = False  # open corrective actions from drills, soonest due
     certifications: bool = False  # officers' certifications expired or expiring soon
 
 
@@ -29,8 +30,12 @@ SECTIONS = {
     Role.OFFICER: HomeSections(
         "home/home_officer.html", agenda=True, quick_log=True, certifications=True
     ),
-    Role.SUPERVISOR: HomeSections("home/home_supervisor.html", agenda=True, certifications=True),
-    Role.PRINCIPAL: HomeSections("home/home_principal.html", compliance=True),
+    Role.SUPERVISOR: HomeSections(
+        "home/home_supervisor.html", agenda=True, certifications=True, corrective_actions=True
+    ),
+    Role.PRINCIPAL: HomeSections(
+        "home/home_principal.html", compliance=True, corrective_actions=True
+    ),
     Role.SAFETY_ADMIN: HomeSections(
         "home/home_safety_admin.html", district=True, certifications=True
     ),

@@ -45,6 +45,13 @@ def index():
     if sections.certifications:
         rows = certifications.officer_rows(current_user, certifications.today())
         context["certification_flags"] = certifications.flagged(rows)
+    if sections.corrective_actions:
+        from safetyops.actions import queries as corrective_actions
+
+        ids = visible_campus_ids(current_user)
+        rows = corrective_actions.open_for(None if ids is None else sorted(ids))
+        context["open_actions"] = rows
+        context["action_today"] = {a.campus_id: campus_today(a.campus) for a in rows}
     return render_template(sections.template, **context)
 
 

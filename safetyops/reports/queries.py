@@ -271,7 +271,14 @@ def build(label: str, campuses: Sequence[Campus], now: datetime | None = None) -
         "generated_at": now.isoformat(timespec="seconds"),
         "district": district_totals(ordered),
         "campuses": ordered,
+        "corrective_actions": _corrective_actions(campuses, monday, sunday),
     }
+
+
+def _corrective_actions(campuses: Sequence[Campus], monday: date, sunday: date) -> dict:
+    from safetyops.actions import queries as corrective_actions  # its own small section
+
+    return corrective_actions.weekly(campuses, monday, sunday)
 
 
 def versus_previous(trend: list[dict]) -> dict:
@@ -371,7 +378,12 @@ def for_viewer(data: dict, codes: set[str] | None) -> dict:
     if codes is None:
         return data
     sections = [s for s in data["campuses"] if s["code"] in codes]
-    return {**data, "campuses": sections, "district": None}
+    out = {**data, "campuses": sections, "district": None}
+    if data.get("corrective_actions"):
+        from safetyops.actions.queries import weekly_for_codes
+
+        out["corrective_actions"] = weekly_for_codes(data["corrective_actions"], codes)
+    return out
 
 
 def default_week(today: date) -> str:

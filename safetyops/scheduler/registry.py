@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from safetyops.accounts import tasks as roster_tasks
+from safetyops.actions import tasks as action_reminders
 from safetyops.audit import ledger
 from safetyops.audit import operations as audit
 from safetyops.certifications import tasks as certifications
@@ -62,6 +63,12 @@ def jobs() -> dict[str, Job]:
                 rounds_watch.run,
                 "missed rounds to supervisors at once; old open findings",
                 lambda: IntervalTrigger(minutes=15),
+            ),
+            Job(
+                "corrective-action-reminders",
+                action_reminders.run,
+                "overdue corrective actions to their owner and the principal, once each",
+                lambda: IntervalTrigger(hours=1),
             ),
             Job(
                 "weekly-report",

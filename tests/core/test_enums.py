@@ -90,6 +90,9 @@ def rows(two_campuses, plan, client, db):
         ]
     )  # fmt: skip
     db.session.commit()
+    from tests.live.helpers import enum_rows  # areas, a live drill and its tap, an action
+
+    enum_rows(db, campus, two_campuses["officer_a"])
     return {"round_id": round_["id"], "checkpoint_id": plan.stops[1].checkpoint_id}
 
 
@@ -100,7 +103,7 @@ def _refused_by(error: IntegrityError, constraint: CheckConstraint) -> bool:
 
 # Results are evidence from the moment they are stored: a trigger refuses any UPDATE, so
 # the CHECK is tried on an INSERT of a copy instead (an UPDATE would prove nothing).
-APPEND_ONLY = {"round_result"}
+APPEND_ONLY = {"round_result", "live_tap"}
 
 
 def _write(db, table: str, column: str, value: str) -> None:

@@ -1,0 +1,1 @@
+"""After-action: corrective actions from a drill's problems, tracked to closure."""
