@@ -143,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from safetyops.live.views import bp as live_bp
     from safetyops.notifications.views import bp as notifications_bp
     from safetyops.planning.views import bp as planning_bp
+    from safetyops.postings.views import bp as postings_bp
     from safetyops.reports.views import bp as reports_bp
     from safetyops.rounds.views import bp as rounds_bp
 
@@ -157,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
         actions_bp,
         compliance_bp,
         planning_bp,
+        postings_bp,
         calendar_bp,
         certifications_bp,
         notifications_bp,

@@ -15,6 +15,7 @@ from safetyops.findings import models as findings
 from safetyops.live import models as live
 from safetyops.notifications import models as notifications
 from safetyops.planning import models as planning
+from safetyops.postings import models as postings
 from safetyops.reports import models as reports
 from safetyops.rounds import models as rounds
 from safetyops.scheduler import models as scheduler
@@ -32,6 +33,7 @@ AREAS = (
     live,
     notifications,
     planning,
+    postings,
     reports,
     rounds,
     scheduler,

@@ -13,6 +13,7 @@ from typing import Any
 
 from safetyops.compliance.engine import PERIODS, Rule, TrainingRule
 from safetyops.drills.domain import CANONICAL, SRP_ACTIONS
+from safetyops.postings.domain import DEADLINE_TABLES, parse_deadline_tables
 
 PACK_FIELDS = {"id", "name", "source", "description", "drill_types", "reminder_lead_days"}
 RULE_FIELDS = {
@@ -50,6 +51,9 @@ class RulePack:
     drill_types: tuple[str, ...] = ()
     # Days before a deadline that reminders go out; None: the district's setting.
     reminder_lead_days: tuple[int, ...] | None = None
+    # [posting] / [reschedule] within_school_days; None: the pack does not require it.
+    posting_within_school_days: int | None = None
+    reschedule_within_school_days: int | None = None
     training: tuple[TrainingRule, ...] = ()  # [[training]]: staff trained in SRP protocols
 
 
@@ -59,6 +63,9 @@ def parse_pack(text: str) -> RulePack:
     except tomllib.TOMLDecodeError as exc:
         raise RulePackError([f"not valid TOML: {exc}"]) from None
     errors: list[str] = []
+    # [posting] and [reschedule]: deadlines about drill records (postings.domain).
+    deadlines = parse_deadline_tables(data, errors)
+    data = {key: value for key, value in data.items() if key not in DEADLINE_TABLES}
     for key in data:
         if key not in {"pack", "rules", "training"}:
             errors.append(f"unknown table [{key}]")
@@ -95,7 +102,7 @@ def parse_pack(text: str) -> RulePack:
 
     raw_rules = data.get("rules", [])
     training = _parse_training(data.get("training", []), pack_id, errors)
-    if not isinstance(raw_rules, list) or (not raw_rules and not training):
+    if not isinstance(raw_rules, list) or (not raw_rules and not training and not deadlines):
         errors.append("a pack needs at least one [[rules]] entry")
         raw_rules = []
     rules: list[Rule] = []
@@ -119,6 +126,8 @@ def parse_pack(text: str) -> RulePack:
         drill_types=tuple(extra_types),
         reminder_lead_days=tuple(sorted(set(lead_days), reverse=True)) if lead_days else None,
         training=training,
+        posting_within_school_days=deadlines.get("posting"),
+        reschedule_within_school_days=deadlines.get("reschedule"),
     )
 
 

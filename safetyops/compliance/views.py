@@ -20,6 +20,7 @@ from safetyops.drills.operations import drill_types
 from safetyops.extensions import db
 from safetyops.planning import operations as feeds
 from safetyops.planning.forms import PlanForm
+from safetyops.postings import queries as postings
 
 bp = Blueprint("compliance", __name__)
 STATUS_WORDS = {
@@ -61,6 +62,8 @@ def campus(code: str):
         labels=TYPE_LABELS,
         words=STATUS_WORDS,
         can_log=may_use(current_user, "drills.new"),
+        # Posting and reschedule deadlines (postings area): their own section.
+        record_deadlines=postings.deadlines_for(campus, as_of),
         # Staff training in the SRP protocols (certifications area): its own section.
         training_requirements=certifications.training_requirements(campus, as_of),
         protocol_labels=PROTOCOL_LABELS,

@@ -22,6 +22,7 @@ NAV_ITEMS = [
     ("calendar.index", _l("Calendar")),
     ("certifications.firms", _l("Security firms")),
     ("compliance.rule_packs", _l("Rule packs")),
+    ("postings.admin", _l("Public postings")),
     ("accounts.users", _l("Users")),
     ("audit.index", _l("Audit trail")),
 ]

@@ -6,14 +6,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 
-def html_to_pdf(html: str, base_url: str, static_folder: str | None = None) -> bytes:
+def html_to_pdf(
+    html: str, base_url: str, static_folder: str | None = None, tagged: bool = False
+) -> bytes:
     """Render ``html`` to PDF. Files under /static/ are read from disk and nothing is
-    fetched over the network (no request to ourselves, no other URL at all)."""
+    fetched over the network (no request to ourselves, no other URL at all). ``tagged``:
+    an accessible PDF (PDF/UA-1: tagged structure, the page's lang and title shown)."""
     from weasyprint import HTML
 
     return HTML(
         string=html, base_url=base_url, url_fetcher=_static_fetcher(static_folder)
-    ).write_pdf()
+    ).write_pdf(**({"pdf_variant": "pdf/ua-1"} if tagged else {}))
 
 
 def _static_fetcher(static_folder: str | None):

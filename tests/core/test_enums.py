@@ -21,6 +21,7 @@ from safetyops.drills.forms import TYPE_LABELS
 from safetyops.drills.models import Drill
 from safetyops.notifications.models import EmailStatus, Notification
 from safetyops.planning.models import DrillPlan
+from safetyops.postings.models import CancellationKind, DrillCancellation
 
 
 def _checks(kind: str) -> list[tuple[str, str, CheckConstraint]]:
@@ -79,6 +80,10 @@ def rows(two_campuses, plan, client, db):
             DrillPlan(
                 campus_id=campus.id, drill_type=DrillType.HOLD, planned_for=date(2026, 12, 2)
             ),
+            DrillCancellation(
+                campus_id=campus.id, client_id=str(uuid.uuid4()), drill_type=DrillType.HOLD,
+                scheduled_for=date(2026, 12, 3), kind=CancellationKind.MISSED, reason="Snow",
+            ),
             TrainingSession(
                 campus_id=campus.id, held_on=date(2026, 9, 1), protocol=TrainingProtocol.HOLD,
                 attendees=12,
@@ -103,21 +108,24 @@ def _refused_by(error: IntegrityError, constraint: CheckConstraint) -> bool:
 
 # Results are evidence from the moment they are stored: a trigger refuses any UPDATE, so
 # the CHECK is tried on an INSERT of a copy instead (an UPDATE would prove nothing).
-APPEND_ONLY = {"round_result", "live_tap"}
+APPEND_ONLY = {"round_result", "drill_cancellation", "live_tap"}
 
 
 def _write(db, table: str, column: str, value: str) -> None:
     if table not in APPEND_ONLY:
         db.session.execute(text(f'UPDATE "{table}" SET {column} = :value'), {"value": value})
         return
-    names = [c.name for c in Base.metadata.tables[table].columns]
-    picked = [":id" if n == "id" else ":value" if n == column else n for n in names]
+    # A fresh id (unless the database numbers it) and client id; the rest copied.
+    columns = Base.metadata.tables[table].columns
+    names = [c.name for c in columns if not (c.name == "id" and c.type.python_type is int)]
+    fresh = {"id", "client_id"}
+    picked = [f":{n}" if n in fresh else ":value" if n == column else n for n in names]
     db.session.execute(
         text(
             f'INSERT INTO "{table}" ({", ".join(names)})'
             f' SELECT {", ".join(picked)} FROM "{table}" LIMIT 1'
         ),
-        {"id": str(uuid.uuid4()), "value": value},
+        {"id": str(uuid.uuid4()), "client_id": str(uuid.uuid4()), "value": value},
     )
 
 
@@ -182,11 +190,11 @@ def _sqlite_check(sql: str, name: str) -> str | None:
 def test_drill_types_must_look_like_a_type(rows, db, table, column, constraint):
     for bad in ("", "Lock Down", "LOCKDOWN"):
         with pytest.raises(IntegrityError) as refused:
-            db.session.execute(text(f'UPDATE "{table}" SET {column} = :bad'), {"bad": bad})
+            _write(db, table, column, bad)
         db.session.rollback()
         assert _refused_by(refused.value, constraint), refused.value.orig
     # A type a rule pack adds (not canonical) has the right shape and is stored.
-    db.session.execute(text(f'UPDATE "{table}" SET {column} = :t'), {"t": "reverse_evacuation"})
+    _write(db, table, column, "reverse_evacuation")
     db.session.rollback()
 
 

@@ -1,0 +1,1 @@
+"""Public drill postings, cancelled or missed drills, and the drill schedule export."""
