@@ -6,7 +6,12 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := safetyops
 
-.PHONY: run test install install-test lint typecheck fmt messages clean vendor
+.PHONY: run test install install-test lint typecheck fmt messages catalogs clean vendor
+
+# Compiled translations (.mo) and the browser's catalogs (static/i18n/) are built, never
+# committed: a fresh clone gets them from `make install`, a wheel from setup.py.
+PO_FILES := $(wildcard safetyops/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +25,13 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed catalogs
+install-test: $(VENV)/.installed-test catalogs
+
+catalogs: $(MO_FILES) static/i18n/en.js
+
+$(MO_FILES) static/i18n/en.js &: $(PO_FILES) | $(VENV)/.installed
+	$(BIN)/python -m safetyops.core.catalogs compile
 
 run: install
 	$(BIN)/safetyops db upgrade
@@ -49,7 +59,8 @@ fmt: install-test
 	$(BIN)/ruff check --fix safetyops tests bench
 
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o safetyops/translations/messages.pot .
+	@# pybabel extract (Python, templates, static/js with _t) -> update es, vi... -> compile
+	$(BIN)/python -m safetyops.core.catalogs messages
 
 vendor:
 	@# Third-party browser files into static/vendor/ (Swagger UI for /api/docs); needs npm.

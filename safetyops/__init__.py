@@ -54,6 +54,12 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config.from_prefixed_env(prefix="SAFETYOPS")
     app.config.update(overrides or {})
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config.get("DATABASE_URL"))
+    if not app.config.get("LANGUAGES"):  # English and every catalog in translations/
+        from safetyops.core.i18n import available_languages
+
+        app.config["LANGUAGES"] = available_languages(
+            PACKAGE_DIR / "translations", app.config["BABEL_DEFAULT_LOCALE"]
+        )
     # SAFETYOPS_RATELIMIT_STORAGE_URL is the documented name (Flask-Limiter reads ..._URI).
     if app.config.get("RATELIMIT_STORAGE_URL"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
@@ -112,11 +118,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def _select_locale():
-    from flask import current_app, has_request_context
+    from safetyops.core.i18n import select_locale
 
-    if not has_request_context():  # CLI and scheduler jobs
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    return select_locale()  # profile, then the login page's switch, then Accept-Language
 
 
 def register_blueprints(app: Flask) -> None:
@@ -239,6 +243,16 @@ def register_template_helpers(app: Flask) -> None:
 
     app.add_template_filter(localtime)
     app.add_template_filter(localday)
+    # Dates, times and numbers in the reader's locale (Flask-Babel), never strftime.
+    app.add_template_filter(i18n.day, "day")
+    app.add_template_filter(i18n.clock, "clock")
+    app.add_template_filter(i18n.localdatetime, "localdatetime")
+    app.add_template_filter(i18n.number, "number")
+    app.add_template_filter(i18n.percent, "percent")
+    app.add_template_filter(i18n.week_name, "week_name")
+    app.add_template_global(i18n.language_choices, "language_choices")
+    app.add_template_filter(labels.label, "label")  # {{ f.kind | label('finding_kind') }}
+    app.add_template_filter(labels.labels, "labels")  # a list of values
 
     @app.context_processor
     def _inject():

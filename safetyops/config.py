@@ -80,7 +80,8 @@ class BaseConfig:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    LANGUAGES = ["en"]  # add a locale here once its translations/ catalogue exists
+    # None: English plus every catalog in safetyops/translations/ (see README, Languages).
+    LANGUAGES: list[str] | None = None
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     PHOTO_MAX_BYTES = 8 * 1024 * 1024

@@ -12,6 +12,13 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class LanguageForm(FlaskForm):
+    """The login page's language switch (one submit button per language)."""
+
+    locale = HiddenField()
+    next = HiddenField()
+
+
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(

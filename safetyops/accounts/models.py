@@ -80,6 +80,10 @@ class User(UserMixin, Base):
     roster_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     # How notifications reach this user by email: each, daily digest, or none (in-app only).
     email_preference: Mapped[str] = mapped_column(String(10), default="each")
+    # The language pages, emails and notifications use for this user ("es", "vi"...; one of
+    # the configured LANGUAGES). None: the browser's Accept-Language decides. No CHECK: a
+    # new language is a catalog, not a migration (core/i18n.py ignores unknown values).
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     employer: Mapped[Employer | None] = relationship(back_populates="users")
     campuses: Mapped[list[Campus]] = relationship(

@@ -21,8 +21,9 @@ from requests import RequestException
 
 from safetyops.accounts import operations as accounts
 from safetyops.accounts import sessions, sso
-from safetyops.accounts.forms import LoginForm, PasswordChangeForm
+from safetyops.accounts.forms import LanguageForm, LoginForm, PasswordChangeForm
 from safetyops.accounts.models import Role
+from safetyops.core import i18n
 from safetyops.core.access import allow, public
 from safetyops.core.errors import ValidationFailed
 from safetyops.core.forms import apply_errors
@@ -72,6 +73,7 @@ def login():
     return render_template(
         "accounts/login.html",
         form=form,
+        language_form=LanguageForm(next=form.next.data or ""),
         sso_providers=sso.providers(),
         password_signin=current_app.config.get("PASSWORD_SIGNIN", True),
     )
@@ -150,3 +152,20 @@ def change_password():
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def choose_language():
+    """The login page's language switch: remembered in the session until sign-in (then the
+    profile's choice, if any, wins). Back to the login page only, keeping a local ``next``."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)  # the CSRF token is missing or stale
+    locale = i18n.normalise(request.form.get("locale"))
+    if locale is None:
+        flash(_("That language is not available."), "error")
+    else:
+        session[i18n.SESSION_KEY] = locale
+    target = form.next.data or ""
+    return redirect(url_for("accounts.login", next=target if is_local_path(target) else None))

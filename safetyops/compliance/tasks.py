@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import time
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from safetyops.accounts.models import Role
@@ -15,7 +17,9 @@ from safetyops.compliance.reminders import Notice, drill_notices
 from safetyops.drills.forms import TYPE_LABELS
 from safetyops.drills.models import Drill
 from safetyops.extensions import db
+from safetyops.notifications import kinds
 from safetyops.notifications import operations as notifications
+from safetyops.notifications.kinds import label, notification_kind, number
 from safetyops.notifications.operations import Message
 from safetyops.scheduler.context import JobContext, link_to
 
@@ -36,25 +40,64 @@ def campuses_due(ctx: JobContext) -> list[Campus]:
 
 def _message(campus: Campus, notice: Notice) -> Message:
     req = notice.requirement
-    drill = str(TYPE_LABELS.get(req.drill, req.drill))
-    where = f"{campus.name}: {drill} ({req.period})"
-    if notice.kind == "drill_due":
-        when = "today" if notice.days == 0 else f"in {notice.days} day(s), by {req.deadline}"
-        subject = f"{where} drill due {when}"
-        body = (
-            f"{req.counted} of {req.required} logged so far. Rule {req.rule}. "
-            f"Plan it and log it in SafetyOps."
-        )
-    elif notice.kind == "drill_overdue":
-        subject = f"OVERDUE {where}: deadline was {req.deadline} ({notice.days} day(s) ago)"
-        body = f"{req.counted} of {req.required} logged. Rule {req.rule}."
-    else:
-        subject = f"{where} requirement met"
-        body = f"{req.counted} of {req.required} logged. Thank you."
+    params = {
+        "campus": campus.name, "drill": req.drill, "period": req.period, "rule": req.rule,
+        "deadline": req.deadline.isoformat(), "days": notice.days,
+        "counted": req.counted, "required": req.required,
+    }  # fmt: skip
     return Message(
-        key=notice.key, kind=notice.kind, subject=subject, body=body,
+        key=notice.key, kind=notice.kind, params=params,
         link=link_to("compliance.campus", code=campus.code), campus_id=campus.id,
     )  # fmt: skip
+
+
+def _where(p: dict) -> str:
+    return _(
+        "%(campus)s: %(drill)s (%(period)s)",
+        campus=p["campus"], drill=label(TYPE_LABELS, p["drill"]), period=p["period"],
+    )  # fmt: skip
+
+
+@notification_kind("drill_due")
+def _drill_due(p: dict) -> tuple[str, str]:
+    if p["days"] == 0:
+        subject = _("%(where)s drill due today", where=_where(p))
+    else:
+        subject = ngettext(
+            "%(where)s drill due in %(num)d day, by %(deadline)s",
+            "%(where)s drill due in %(num)d days, by %(deadline)s",
+            p["days"], where=_where(p), deadline=kinds.day(p["deadline"]),
+        )  # fmt: skip
+    body = _(
+        "%(counted)s of %(required)s logged so far. Rule %(rule)s. Plan it and log it in "
+        "SafetyOps.",
+        counted=number(p["counted"]), required=number(p["required"]), rule=p["rule"],
+    )  # fmt: skip
+    return subject, body
+
+
+@notification_kind("drill_overdue")
+def _drill_overdue(p: dict) -> tuple[str, str]:
+    subject = ngettext(
+        "OVERDUE %(where)s: deadline was %(deadline)s (%(num)d day ago)",
+        "OVERDUE %(where)s: deadline was %(deadline)s (%(num)d days ago)",
+        p["days"], where=_where(p), deadline=kinds.day(p["deadline"]),
+    )  # fmt: skip
+    body = _(
+        "%(counted)s of %(required)s logged. Rule %(rule)s.",
+        counted=number(p["counted"]), required=number(p["required"]), rule=p["rule"],
+    )  # fmt: skip
+    return subject, body
+
+
+@notification_kind("drill_met")
+def _drill_met(p: dict) -> tuple[str, str]:
+    subject = _("%(where)s requirement met", where=_where(p))
+    body = _(
+        "%(counted)s of %(required)s logged. Thank you.",
+        counted=number(p["counted"]), required=number(p["required"]),
+    )  # fmt: skip
+    return subject, body
 
 
 def run(ctx: JobContext) -> dict[str, int]:

@@ -1,17 +1,14 @@
-"""Showing UTC instants in a campus's own time zone (template filters)."""
+"""Showing UTC instants in a campus's own time zone (template filters), in the reader's
+locale through Babel's formatters (core/i18n.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from safetyops.core.i18n import localday, localtime
 
-def localtime(moment: datetime | None, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M") if moment else ""
-
-
-def localday(moment: datetime | None, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b") if moment else ""
+__all__ = ["campus_today", "localday", "localtime"]
 
 
 def campus_today(campus, now: datetime | None = None) -> date:

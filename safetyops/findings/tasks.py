@@ -6,14 +6,29 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from safetyops.campuses.models import Campus
+from safetyops.core.labels import label
 from safetyops.extensions import db
 from safetyops.findings.models import Finding, FindingStatus
 from safetyops.notifications import operations as notifications
+from safetyops.notifications.kinds import notification_kind
 from safetyops.notifications.operations import Message
 from safetyops.scheduler.context import link_to
+
+
+@notification_kind("finding_open")
+def _finding_open(p: dict) -> tuple[str, str]:
+    subject = ngettext(
+        "%(campus)s: %(kind)s at %(checkpoint)s still %(status)s after %(num)d day",
+        "%(campus)s: %(kind)s at %(checkpoint)s still %(status)s after %(num)d days",
+        p["days"], campus=p["campus"], kind=label(p["kind"], "finding_kind"),
+        checkpoint=p["checkpoint"], status=label(p["status"], "finding_status"),
+    )  # fmt: skip
+    return subject, _("Acknowledge or resolve it, with how it was fixed.")
 
 
 def alert(
@@ -37,12 +52,13 @@ def alert(
         message = Message(
             key=f"finding-old:{finding.id}",
             kind="finding_open",
-            subject=(
-                f"{campus.name}: {finding.kind.replace('_', ' ')} at "
-                f"{finding.checkpoint.name} still {finding.status} after "
-                f"{(now - finding.opened_at).days} days"
-            ),
-            body="Acknowledge or resolve it, with how it was fixed.",
+            params={
+                "campus": campus.name,
+                "kind": finding.kind,
+                "checkpoint": finding.checkpoint.name,
+                "status": finding.status,
+                "days": (now - finding.opened_at).days,
+            },  # fmt: skip
             link=link_to("findings.checkpoint", checkpoint_id=finding.checkpoint_id),
             campus_id=campus.id,
         )

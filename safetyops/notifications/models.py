@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from safetyops.core.db import Base, enum_check, utcnow
@@ -47,6 +47,11 @@ class Notification(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     campus_id: Mapped[int | None] = mapped_column(ForeignKey("campus.id"))
     kind: Mapped[str] = mapped_column(String(40))
+    # What it is about: the kind's parameters (JSON), rendered in the reader's language at
+    # display and email time (notifications/kinds.py). None: a row from before 0014.
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The English text as of creation: readable in the table, and what rows without
+    # params (or of a kind no longer known) show.
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(300), default="")

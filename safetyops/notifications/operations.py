@@ -4,21 +4,24 @@ emailed (each, as a daily digest, or not at all) with retries that never block a
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app, render_template
+from flask_babel import force_locale, ngettext
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from safetyops.accounts.models import Role, User, user_campus
 from safetyops.campuses.models import Campus
+from safetyops.core import i18n, observability
 from safetyops.core import mail as mailer
-from safetyops.core import observability
 from safetyops.core.db import utcnow
 from safetyops.extensions import db
+from safetyops.notifications import kinds
 from safetyops.notifications.models import EmailPreference, EmailStatus, Notification
 from safetyops.scheduler.models import JobSlot
 
@@ -32,12 +35,30 @@ MAX_EMAIL_AGE = timedelta(days=3)
 
 @dataclass(frozen=True)
 class Message:
+    """What to tell: ``kind`` and its ``params`` (JSON values), rendered in each reader's
+    language by the kind's renderer (notifications/kinds.py explains how to add one).
+    ``subject``/``body`` are only for a kind without a renderer (shown as given)."""
+
     key: str  # what it is about; the recipient is added to make it unique
     kind: str
-    subject: str
-    body: str
+    params: dict[str, Any] | None = None
     link: str = ""
     campus_id: int | None = None
+    subject: str = ""
+    body: str = ""
+
+    def english(self) -> kinds.Text:
+        """The text stored in the row (readable in the table, and the fallback)."""
+        text = kinds.render(self.kind, self.params, current_app.config["BABEL_DEFAULT_LOCALE"])
+        return text or kinds.Text(self.subject, self.body)
+
+
+def text_of(notification: Notification, locale: str) -> kinds.Text:
+    """A stored notification's subject and body in ``locale`` (its stored English text
+    for rows written before kinds had parameters)."""
+    return kinds.render(notification.kind, notification.params, locale) or kinds.Text(
+        notification.subject, notification.body
+    )
 
 
 def _insert_ignoring_duplicates():
@@ -58,6 +79,7 @@ def email_status_for(user: User) -> str:
 def notify(users: Iterable[User], message: Message) -> int:
     """Store ``message`` for each user unless it was stored before. Returns how many new."""
     created = 0
+    english = message.english()
     for user in {u.id: u for u in users if u.active}.values():
         inserted = db.session.execute(
             _insert_ignoring_duplicates()
@@ -66,8 +88,9 @@ def notify(users: Iterable[User], message: Message) -> int:
                 user_id=user.id,
                 campus_id=message.campus_id,
                 kind=message.kind,
-                subject=message.subject[:200],
-                body=message.body,
+                params=message.params,
+                subject=english.subject[:200],
+                body=english.body,
                 link=message.link,
                 created_at=utcnow(),
                 email_status=email_status_for(user),
@@ -187,12 +210,27 @@ def _claim(notification_id: int, now: datetime) -> bool:
     return claimed is not None
 
 
-def _render(notifications: list[Notification], user: User, subject: str) -> tuple[str, str]:
+def _render(
+    notifications: list[Notification], user: User, subject: Callable[[], str]
+) -> tuple[str, str, str]:
+    """(subject, text, html) of an email to ``user``, in the user's language."""
     base_url = current_app.config.get("BASE_URL", "").rstrip("/")
-    context = {"notifications": notifications, "user": user, "subject": subject, "base": base_url}
-    return (
-        render_template("email/notifications.txt", **context),
-        render_template("email/notifications.html", **context),
+    locale = i18n.locale_for(user)
+    with force_locale(locale):
+        context = {
+            "items": [(n, text_of(n, locale)) for n in notifications],
+            "user": user, "subject": subject(), "base": base_url, "lang": locale,
+        }  # fmt: skip
+        return (
+            context["subject"],
+            render_template("email/notifications.txt", **context),
+            render_template("email/notifications.html", **context),
+        )
+
+
+def _digest_subject(count: int) -> Callable[[], str]:
+    return lambda: ngettext(
+        "SafetyOps daily digest: %(num)d update", "SafetyOps daily digest: %(num)d updates", count
     )
 
 
@@ -233,8 +271,11 @@ def deliver_pending(now: datetime | None = None, limit: int = 500) -> dict[str, 
             continue
         user = notification.user
         try:
-            text, html = _render([notification], user, notification.subject)
-            mailer.send_email(user.email, notification.subject, text, html)
+            locale = i18n.locale_for(user)
+            subject, text, html = _render(
+                [notification], user, lambda n=notification, loc=locale: text_of(n, loc).subject
+            )
+            mailer.send_email(user.email, subject, text, html)
         except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried later
             notification.email_attempts += 1
             notification.email_error = f"{type(exc).__name__}: {exc}"[:1000]
@@ -284,9 +325,8 @@ def send_digests(day_label: str, now: datetime | None = None) -> dict[str, int]:
                 .order_by(Notification.created_at)
             )
         )
-        subject = f"SafetyOps daily digest: {len(waiting)} update(s)"
         try:
-            text, html = _render(waiting, user, subject)
+            subject, text, html = _render(waiting, user, _digest_subject(len(waiting)))
             mailer.send_email(user.email, subject, text, html)
         except Exception as exc:  # noqa: BLE001 - retried by tomorrow's digest
             db.session.execute(

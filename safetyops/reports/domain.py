@@ -4,7 +4,7 @@ server-rendered SVG charts (no CDN, no script; they print)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from html import escape
 from typing import Any
@@ -57,10 +57,31 @@ STATUS_COLOURS = {
 }
 
 
+# The charts' words in English; the pages pass the reader's (reports/views.py CHART_WORDS).
+CHART_WORDS: dict[str, str] = {
+    "completion": "Rounds completed (%)",
+    "completion_lowest": "Rounds completed (%), lowest first",
+    "findings": "Findings opened per week",
+    "compliance": "Drill requirements this term",
+    "no_data": "no data",
+    **{str(status): str(status).replace("_", " ") for status in RequirementStatus},
+}
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
 def bar_chart(
-    rows: Sequence[tuple[str, float | None]], title: str, maximum: float = 100, unit: str = "%"
+    rows: Sequence[tuple[str, float | None]],
+    title: str,
+    maximum: float = 100,
+    unit: str = "%",
+    no_data: str = "no data",
+    number: Callable[[float], str] = _number,
 ) -> str:
-    """Horizontal bars, one per row (label, value); None draws "no data"."""
+    """Horizontal bars, one per row (label, value); None draws "no data". ``number``
+    writes a value in the reader's locale."""
     bar_h, gap, label_w, width = 18, 6, 190, 560
     height = 28 + len(rows) * (bar_h + gap)
     out = [
@@ -76,8 +97,10 @@ def bar_chart(
             f"{escape(label[:30])}</text>"
         )
         if value is None:
-            no_data = f'<text x="{label_w}" y="{y + 13}" font-size="11" fill="#666">no data</text>'
-            out.append(no_data)
+            out.append(
+                f'<text x="{label_w}" y="{y + 13}" font-size="11" fill="#595959">'
+                f"{escape(no_data)}</text>"
+            )
             continue
         w = 0 if not maximum else max(1, (width - label_w - 60) * min(value, maximum) / maximum)
         colour = "#1b7f3b" if value >= 95 else "#8a6d00" if value >= 80 else "#b3261e"
@@ -85,7 +108,8 @@ def bar_chart(
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>'
         )
         out.append(
-            f'<text x="{label_w + w + 4:.1f}" y="{y + 13}" font-size="11">{value:g}{unit}</text>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 13}" font-size="11">'
+            f"{escape(number(value))}{unit}</text>"
         )
     out.append("</svg>")
     return "".join(out)
@@ -124,7 +148,7 @@ def column_chart(points: Sequence[tuple[str, int]], title: str) -> str:
     return "".join(out)
 
 
-def status_bar(counts: dict[str, int], title: str) -> str:
+def status_bar(counts: dict[str, int], title: str, words: Mapping[str, str] | None = None) -> str:
     """One stacked bar of requirement statuses, with a legend in words (not colour only)."""
     width, height = 560, 70
     total = sum(counts.get(s, 0) for s in STATUS_COLOURS) or 1
@@ -144,7 +168,8 @@ def status_bar(counts: dict[str, int], title: str) -> str:
         x += w
         out.append(f'<rect x="{legend_x}" y="52" width="10" height="10" fill="{colour}"/>')
         out.append(
-            f'<text x="{legend_x + 14}" y="61" font-size="11">{status.replace("_", " ")} '
+            f'<text x="{legend_x + 14}" y="61" font-size="11">'
+            f"{escape((words or CHART_WORDS).get(status, status))} "
             f"{value}</text>"
         )
         legend_x += 110
@@ -152,9 +177,15 @@ def status_bar(counts: dict[str, int], title: str) -> str:
     return "".join(out)
 
 
-def report_charts(data: dict[str, Any]) -> dict[str, str]:
+def report_charts(
+    data: dict[str, Any],
+    words: Mapping[str, str] | None = None,
+    number: Callable[[float], str] = _number,
+) -> dict[str, str]:
     """The report's three SVG charts from its figures: completion by campus (the 30 lowest
-    when there are more), findings per week, and compliance statuses this term."""
+    when there are more), findings per week, and compliance statuses this term. ``words``
+    are the titles and status names in the reader's language (keys of CHART_WORDS)."""
+    words = {**CHART_WORDS, **(words or {})}
     sections = data["campuses"]
     lowest = sorted(
         sections, key=lambda s: (s["completion_pct"] is None, s["completion_pct"] or 0)
@@ -162,7 +193,9 @@ def report_charts(data: dict[str, Any]) -> dict[str, str]:
     charts = {
         "completion": bar_chart(
             [(s["name"], s["completion_pct"]) for s in lowest],
-            "Rounds completed (%), lowest first" if len(sections) > 30 else "Rounds completed (%)",
+            words["completion_lowest"] if len(sections) > 30 else words["completion"],
+            no_data=words["no_data"],
+            number=number,
         )
     }
     district = data.get("district")
@@ -173,11 +206,11 @@ def report_charts(data: dict[str, Any]) -> dict[str, str]:
             for i, t in enumerate(sections[0]["trend"])
         ]
     charts["findings"] = column_chart(
-        [(t["week"], t["findings"]) for t in trend], "Findings opened per week"
+        [(t["week"], t["findings"]) for t in trend], words["findings"]
     )
     counts: dict[str, int] = {}
     for s in sections:
         for status, n in s["compliance"].items():
             counts[status] = counts.get(status, 0) + n
-    charts["compliance"] = status_bar(counts, "Drill requirements this term")
+    charts["compliance"] = status_bar(counts, words["compliance"], words)
     return charts

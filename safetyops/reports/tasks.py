@@ -5,22 +5,46 @@ campus) with links to the page and the PDF."""
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from safetyops.campuses.models import Campus
+from safetyops.core.i18n import number, percent, week_name
 from safetyops.extensions import db
 from safetyops.notifications import operations as notifications
+from safetyops.notifications.kinds import notification_kind
 from safetyops.notifications.operations import Message
 from safetyops.reports import domain as weekly
 from safetyops.reports import queries as reports
 from safetyops.scheduler.context import JobContext
 
 
-def _summary(figures: dict) -> str:
-    return (
-        f"Rounds completed {figures['completion_pct']}%, {figures['rounds_missed']} missed; "
-        f"{figures['findings_opened']} findings opened, {figures['still_open']} still open"
-    )
+def _params(label: str, scope: str | None, figures: dict, pdf: str) -> dict:
+    """What a weekly-report notification is about (``scope`` None: the district)."""
+    return {
+        "week": label, "scope": scope, "completion_pct": figures["completion_pct"],
+        "rounds_missed": figures["rounds_missed"], "findings_opened": figures["findings_opened"],
+        "still_open": figures["still_open"], "pdf": pdf,
+        "overdue": len(figures["overdue"]) if scope is None else None,
+    }  # fmt: skip
+
+
+@notification_kind("weekly_report")
+def _weekly_report(p: dict) -> tuple[str, str]:
+    scope = p["scope"] or _("district")
+    subject = _("Weekly safety report %(week)s: %(scope)s", week=week_name(p["week"]), scope=scope)
+    body = _(
+        "Rounds completed %(pct)s, %(missed)s missed; %(opened)s findings opened, "
+        "%(open)s still open",
+        pct=percent(p["completion_pct"]), missed=number(p["rounds_missed"]),
+        opened=number(p["findings_opened"]), open=number(p["still_open"]),
+    )  # fmt: skip
+    if p.get("overdue") is not None:
+        body += "; " + ngettext(
+            "%(num)d drill requirement overdue", "%(num)d drill requirements overdue", p["overdue"]
+        )
+    return subject, body + ". " + _("PDF: %(url)s", url=p["pdf"])
 
 
 def run(ctx: JobContext) -> dict:
@@ -35,9 +59,7 @@ def run(ctx: JobContext) -> dict:
         Message(
             key=f"weekly-report:{label}",
             kind="weekly_report",
-            subject=f"Weekly safety report {label}: district",
-            body=f"{_summary(district)}; {len(district['overdue'])} drill requirement(s) "
-            f"overdue. PDF: {base}{link}&format=pdf",
+            params=_params(label, None, district, f"{base}{link}&format=pdf"),
             link=link,
         ),
     )
@@ -54,8 +76,7 @@ def run(ctx: JobContext) -> dict:
             Message(
                 key=f"weekly-report:{label}:{campus.code}",
                 kind="weekly_report",
-                subject=f"Weekly safety report {label}: {section['name']}",
-                body=f"{_summary(section)}. PDF: {base}{campus_link}&format=pdf",
+                params=_params(label, section["name"], section, f"{base}{campus_link}&format=pdf"),
                 link=campus_link,
                 campus_id=campus.id,
             ),

@@ -12,10 +12,13 @@ from flask import (
     request,
     stream_with_context,
 )
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from safetyops.accounts.models import Role
+from safetyops.compliance.views import STATUS_WORDS
 from safetyops.core import dates
 from safetyops.core.access import allow, json_error, visible_campus_ids, visible_campuses
 from safetyops.core.db import utcnow
@@ -51,7 +54,25 @@ WORDS = {
     "overdue": _l("Overdue"),
     "due": _l("due"),
 }
+# The age buckets are keys of the stored figures (snapshots keep them): labels at display.
+AGE_WORDS = {
+    "0-7 days": _l("0–7 days"),
+    "8-30 days": _l("8–30 days"),
+    "over 30 days": _l("over 30 days"),
+}
+CHART_WORDS = {
+    "completion": _l("Rounds completed (%)"),
+    "completion_lowest": _l("Rounds completed (%), lowest first"),
+    "findings": _l("Findings opened per week"),
+    "compliance": _l("Drill requirements this term"),
+    "no_data": _l("no data"),
+}
 READERS = (Role.SAFETY_ADMIN, Role.VIEWER, Role.SUPERVISOR, Role.PRINCIPAL)
+
+
+def _chart_words() -> dict[str, str]:
+    statuses = {key: str(text) for key, text in STATUS_WORDS.items()}
+    return {**statuses, **{key: str(text) for key, text in CHART_WORDS.items()}}
 
 
 def _bad(message: str, field: str):
@@ -78,14 +99,14 @@ def weekly_report():
     try:
         monday, _sunday = weekly.parse_week(label)
     except ValueError:
-        return _bad("week must look like 2026-W47", "week")
+        return _bad(_("week must look like %(example)s", example="2026-W47"), "week")
     if not dates.in_range(monday, utcnow().date()):
-        return _bad("week " + dates.range_message(utcnow().date()), "week")
+        return _bad(_("week %(range)s", range=dates.range_message(utcnow().date())), "week")
     codes = _codes_for_user()
     campus_code = (request.args.get("campus") or "").upper() or None
     if campus_code:
         if codes is not None and campus_code not in codes:
-            return _bad("no such campus among yours", "campus")
+            return _bad(_("no such campus among yours"), "campus")
         codes = {campus_code}
     snapshot = None if request.args.get("live") else reports.snapshot_for(label)
     if snapshot is not None:
@@ -97,7 +118,7 @@ def weekly_report():
         data = reports.build(label, campuses)
     data = reports.for_viewer(data, codes)
     if campus_code and not data["campuses"]:
-        return _bad("no such campus", "campus")
+        return _bad(_("no such campus"), "campus")
     pdf = request.args.get("format") == "pdf"
     html = render_template(
         "reports/weekly.html",
@@ -108,8 +129,9 @@ def weekly_report():
         prev_week=weekly.shift_week(label, -1),
         next_week=weekly.shift_week(label, 1),
         labels=TYPE_LABELS,
-        charts=weekly.report_charts(data),
+        charts=weekly.report_charts(data, _chart_words(), lambda v: format_decimal(v, "#,##0.#")),
         w={key: str(text) for key, text in WORDS.items()},
+        ages={key: str(text) for key, text in AGE_WORDS.items()},
         pdf=pdf,
     )
     if not pdf:

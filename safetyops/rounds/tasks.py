@@ -3,21 +3,34 @@ also runs the findings area's old-finding alerts (findings.tasks)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from safetyops.accounts.models import Role
 from safetyops.campuses.models import Campus
+from safetyops.core.i18n import localday, localtime
 from safetyops.extensions import db
 from safetyops.findings import tasks as old_findings
 from safetyops.notifications import operations as notifications
+from safetyops.notifications.kinds import notification_kind
 from safetyops.notifications.operations import Message
 from safetyops.rounds.operations import missed_rounds
 from safetyops.scheduler.context import JobContext, link_to
 
 # Catch-up: after downtime, only rounds missed this recently are worth an alert.
 ALERT_WINDOW = timedelta(hours=24)
+
+
+@notification_kind("round_missed")
+def _round_missed(p: dict) -> tuple[str, str]:
+    start = datetime.fromisoformat(p["window_start"])
+    when = f"{localday(start, p['zone'])} {localtime(start, p['zone'])}"
+    return (
+        _("%(campus)s: %(plan)s missed (%(when)s)", campus=p["campus"], plan=p["plan"], when=when),
+        _("No completed round in the window and its grace period."),
+    )
 
 
 def run(ctx: JobContext) -> dict[str, int]:
@@ -39,12 +52,15 @@ def run(ctx: JobContext) -> dict[str, int]:
     ]
     for m in missed:
         campus = campuses[m.instance.campus_id]
-        local = m.instance.window_start.astimezone(ctx.local_now(campus.timezone).tzinfo)
         message = Message(
             key=f"missed:{m.instance.key()}",
             kind="round_missed",
-            subject=f"{campus.name}: {m.plan.name} missed ({local:%a %d %b %H:%M})",
-            body="No completed round in the window and its grace period.",
+            params={
+                "campus": campus.name,
+                "plan": m.plan.name,
+                "zone": campus.timezone,
+                "window_start": m.instance.window_start.isoformat(),
+            },  # fmt: skip
             link=link_to("rounds.missed", campus=campus.code),
             campus_id=campus.id,
         )
