@@ -14,6 +14,7 @@ from safetyops.campuses.models import Campus
 from safetyops.config import DEMO_PASSWORD
 from safetyops.core.db import utcnow
 from safetyops.demo.drills import load_demo_calendar, load_demo_drills
+from safetyops.demo.postings import load_demo_postings
 from safetyops.demo.rounds import load_demo_rounds
 from safetyops.drills.operations import local_date
 from safetyops.extensions import db
@@ -228,6 +229,7 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
     load_demo_calendar(local_date(by_code["AVE"], now))
     history = load_demo_rounds(by_code, users, now)
     history.update(load_demo_drills(by_code, users, now))
+    history.update(load_demo_postings(by_code, users, now))
     db.session.commit()
     return {
         "campuses": len(by_code),

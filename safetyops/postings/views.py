@@ -90,7 +90,9 @@ def _public_response(response: Response) -> Response:
 def _public_data(code: str):
     campus = queries.public_campus(code)
     if campus is None:
-        abort(404)
+        # The same answer for a missing, inactive or not opted-in campus; a page of its own
+        # (the app's error page carries a CSRF token, which would set a session cookie).
+        abort(Response(render_template("postings/not_found.html"), status=404))
     today = campus_today(campus)
     years = queries.public_listing(campus, today, _conductor_mode())
     return campus, today, years

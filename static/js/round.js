@@ -1,250 +1,153 @@
-// Walking a round: every tap is saved at once through the API, queued in localStorage
-// until the server confirms it, and retried when the connection comes back. Each result
-// carries a UUID made when the page rendered, so a retry never creates a duplicate.
+// Walking a round: every tap goes into the tablet's outbox (static/js/outbox.js), which
+// keeps it in IndexedDB until the server has it, across reloads and restarts. Each result
+// carries a UUID made at the tap, so a resend never creates a duplicate. A photo is its own
+// outbox entry, sent after its result. Without JavaScript each button posts a form.
+//
+// The same code walks a round the server knows (/rounds/<id>) and one started offline
+// (/tablet/walk, made by tablet.js): its API address then names the round by its UUID,
+// filled in by the outbox once the round's start is sent.
 (function () {
   "use strict";
-  var walk = document.getElementById("walk");
-  if (!walk || !window.fetch) { return; }  // without JS the forms post normally
-  var csrf = document.querySelector('meta[name="csrf-token"]').content;
-  var api = walk.dataset.api;
-  var photoApi = walk.dataset.photoApi;
-  var total = Number(walk.dataset.total);
-  var storeKey = "safetyops-pending-" + walk.dataset.round;
-  var statusBox = document.getElementById("sync-status");
-  var retryTimer = null;
+  var _t = window._t || function (s) { return s; };
 
-  function pending() {
-    try { return JSON.parse(localStorage.getItem(storeKey) || "[]"); } catch (e) { return []; }
-  }
-  function savePending(list) { localStorage.setItem(storeKey, JSON.stringify(list)); }
+  function init(walk) {
+    var outbox = window.SafetyOpsOutbox;
+    if (!walk || !outbox || !outbox.user) { return false; }  // the forms post normally
+    var api = walk.dataset.api;            // .../rounds/<id or {round:uuid}>/results
+    var roundApi = walk.dataset.roundApi;  // .../rounds/<id or {round:uuid}>
+    var total = Number(walk.dataset.total);
+    var scanned = Number(walk.dataset.scanned || 0);  // the checkpoint whose QR label was scanned
+    var statusBox = document.getElementById("sync-status");
+    var shown = {};  // result id -> its row's item, while the outbox holds it
 
-  function showStatus(text, kind) {
-    statusBox.hidden = !text;
-    statusBox.textContent = text || "";
-    statusBox.className = "sync " + (kind || "");
-  }
-
-  function updateProgress() {
-    var done = document.querySelectorAll(".checklist .stop.done").length;
-    document.getElementById("progress-count").textContent = done;
-    var reason = document.getElementById("reason-field");
-    reason.hidden = done >= total;
-  }
-
-  function markRow(item, state) {
-    var row = document.getElementById("cp-" + item.checkpoint_id);
-    if (!row) { return; }
-    row.classList.add("done");
-    row.classList.toggle("ok", item.status === "ok");
-    row.classList.toggle("problem", item.status === "problem");
-    row.classList.toggle("unsaved", state !== "saved");
-    var label = item.status === "ok" ? "OK" : item.finding_kind.replace(/_/g, " ");
-    row.querySelector("[data-state]").textContent =
-      state === "saved" ? label + " \u2713" : label + " \u2026 not saved yet";
-    var details = row.querySelector("details");
-    if (details) { details.open = false; }
-  }
-
-  function send(item) {
-    var body = Object.assign({}, item);
-    delete body.photo;
-    return fetch(api, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      credentials: "same-origin",
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      if (response.status === 200 || response.status === 201) { return "saved"; }
-      if (response.status === 409 || response.status === 400) {
-        return response.json().then(function (data) { throw { fatal: data.error }; });
-      }
-      throw new Error("HTTP " + response.status);
-    });
-  }
-
-  function retryLater() {
-    showStatus("Save failed \u2014 no connection. " + pending().length +
-               " check(s) kept on this tablet; retrying\u2026", "error");
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(flush, 3000);
-  }
-
-  function forget(ids) {
-    savePending(pending().filter(function (p) { return ids.indexOf(p.id) < 0; }));
-  }
-
-  // Several queued checks (the tablet was offline) go in one request; each is stored or
-  // refused on its own, exactly as if sent alone.
-  function sendBatch(list) {
-    var batch = list.slice(0, 200).map(function (item) {
-      var body = Object.assign({}, item); delete body.photo; return body;
-    });
-    return fetch(api + "/batch", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      credentials: "same-origin",
-      body: JSON.stringify({ results: batch })
-    }).then(function (response) {
-      if (!response.ok) { throw new Error("HTTP " + response.status); }
-      return response.json();
-    }).then(function (data) {
-      var done = [], refused = [];
-      data.results.forEach(function (outcome) {
-        (outcome.status < 300 ? done : refused).push(outcome);
-      });
-      forget(done.concat(refused).map(function (o) { return o.id; }));
-      batch.forEach(function (item) {
-        if (done.some(function (o) { return o.id === item.id; })) { markRow(item, "saved"); }
-      });
-      if (refused.length) { showStatus("Not saved: " + refused[0].error, "error"); }
-      return refused.length;
-    });
-  }
-
-  function flush() {
-    var list = pending();
-    if (!list.length) { showStatus(""); return flushPhotos(); }
-    if (list.length > 1) {
-      return sendBatch(list).then(function (refused) {
-        if (refused) { return; }  // keep the message in view
-        return pending().length ? flush() : flushPhotos();
-      }).catch(retryLater);
+    function showStatus(text, kind) {
+      statusBox.hidden = !text;
+      statusBox.textContent = text || "";
+      statusBox.className = "sync " + (kind || "");
     }
-    var item = list[0];
-    return send(item).then(function () {
-      forget([item.id]);
-      markRow(item, "saved");
-      return flush();
-    }).catch(function (error) {
-      if (error && error.fatal) {
-        forget([item.id]);
-        showStatus("Not saved: " + error.fatal, "error");
-        return;
-      }
-      retryLater();
-    });
-  }
 
-  // Photos wait in IndexedDB (localStorage cannot hold images) until their result is
-  // saved and the upload succeeds, so a photo taken in a dead zone is not lost either.
-  var photoDb = null;
-  function photos() {
-    if (photoDb) { return photoDb; }
-    photoDb = new Promise(function (resolve, reject) {
-      if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
-      var open = indexedDB.open("safetyops-photos", 1);
-      open.onupgradeneeded = function () { open.result.createObjectStore("photos", { keyPath: "id" }); };
-      open.onsuccess = function () { resolve(open.result); };
-      open.onerror = function () { reject(open.error); };
-    });
-    return photoDb;
-  }
-  function photoTx(mode, work) {
-    return photos().then(function (idb) {
-      return new Promise(function (resolve, reject) {
-        var tx = idb.transaction("photos", mode);
-        var out = work(tx.objectStore("photos"));
-        tx.oncomplete = function () { resolve(out && out.result); };
-        tx.onerror = function () { reject(tx.error); };
+    function updateProgress() {
+      var done = walk.parentNode.querySelectorAll(".checklist .stop.done").length;
+      document.getElementById("progress-count").textContent = done;
+      var reason = document.getElementById("reason-field");
+      if (reason) { reason.hidden = done >= total; }
+    }
+
+    function label(item) {
+      if (item.status === "ok") { return _t("OK"); }
+      var choice = document.querySelector('input[name="finding_kind"][value="' + item.finding_kind + '"]');
+      return choice ? choice.parentNode.textContent.trim() : item.finding_kind;
+    }
+
+    function markRow(item, state, why) {
+      var row = document.getElementById("cp-" + item.checkpoint_id);
+      if (!row) { return; }
+      row.classList.add("done");
+      row.classList.toggle("ok", item.status === "ok");
+      row.classList.toggle("problem", item.status === "problem");
+      row.classList.toggle("unsaved", state !== "saved");
+      row.dataset.saved = state;
+      var text = label(item);
+      if (state === "saved") { text += " \u2713 " + _t("saved"); }
+      else if (state === "refused") { text += " \u2014 " + _t("refused: %(why)s", { why: why }); }
+      else { text += " \u2026 " + _t("kept on this tablet"); }
+      row.querySelector("[data-state]").textContent = text;
+      var details = row.querySelector("details");
+      if (details) { details.open = false; }
+    }
+
+    // The outbox changed: rows whose result left it were saved; the rest wait or were refused.
+    function reflect(summary) {
+      var held = {};
+      summary.entries.forEach(function (e) {
+        if (e.kind === "result" && e.url === api) { held[e.body.id] = e; }
       });
-    });
-  }
-  function keepPhoto(resultId, file) {
-    return photoTx("readwrite", function (store) {
-      store.put({ id: resultId, round: walk.dataset.round, file: file });
-    });
-  }
-  function waitingPhotos() {
-    return photoTx("readonly", function (store) { return store.getAll(); }).then(function (all) {
-      return (all || []).filter(function (p) { return p.round === walk.dataset.round; });
-    });
-  }
-
-  function uploadPhoto(resultId, file) {
-    var data = new FormData();
-    data.append("photo", file);
-    return fetch(photoApi.replace("RESULT", resultId), {
-      method: "POST", headers: { "X-CSRFToken": csrf }, credentials: "same-origin", body: data
-    }).then(function (response) {
-      if (response.ok || response.status === 400 || response.status === 404) {
-        if (!response.ok) { showStatus("A photo was refused (type or size).", "error"); }
-        return photoTx("readwrite", function (store) { store.delete(resultId); });
-      }
-      throw new Error("HTTP " + response.status);
-    });
-  }
-
-  function flushPhotos() {
-    if (!window.indexedDB) { showStatus(""); return Promise.resolve(); }
-    var unsaved = pending().map(function (p) { return p.id; });
-    return waitingPhotos().then(function (list) {
-      var ready = list.filter(function (p) { return unsaved.indexOf(p.id) < 0; });
-      return ready.reduce(function (chain, p) {
-        return chain.then(function () { return uploadPhoto(p.id, p.file); });
-      }, Promise.resolve()).then(function () {
-        if (list.length > ready.length) { return; }  // the rest wait for their results
-        if (!pending().length) { showStatus(""); }
+      Object.keys(held).forEach(function (id) {
+        shown[id] = held[id].body;
+        markRow(held[id].body, held[id].state, held[id].error);
       });
-    }).catch(function () {
-      showStatus("A photo is kept on this tablet; it will be sent when the connection is back.", "error");
-      clearTimeout(retryTimer);
-      retryTimer = setTimeout(flush, 3000);
-    });
-  }
-
-  document.querySelectorAll("form[data-result]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var data = new FormData(form);
-      var item = {
-        id: data.get("id"),
-        checkpoint_id: Number(data.get("checkpoint_id")),
-        status: data.get("status"),
-        finding_kind: data.get("finding_kind") || null,
-        action_taken: data.get("action_taken") || null,
-        note: data.get("note") || "",
-        recorded_at: new Date().toISOString()
-      };
-      // A fresh id for the next tap on this checkpoint (a re-check is a new result).
-      form.querySelector('input[name="id"]').value = newUuid();
-      var list = pending();
-      list.push(item);
-      savePending(list);
-      markRow(item, "pending");
+      Object.keys(shown).forEach(function (id) {
+        if (!held[id]) { markRow(shown[id], "saved"); delete shown[id]; }
+      });
       updateProgress();
-      var photo = form.querySelector('input[type="file"]');
-      var file = photo && photo.files && photo.files[0];
-      if (photo) { photo.value = ""; }
-      var kept = file ? keepPhoto(item.id, file).catch(function () {
-        // No IndexedDB (private mode): send it with the result, as before.
-        return flush().then(function () { return uploadPhoto(item.id, file); });
-      }) : Promise.resolve();
-      kept.then(flush);
-    });
-  });
-
-  document.getElementById("finish-form").addEventListener("submit", function (event) {
-    if (pending().length) {
-      event.preventDefault();
-      showStatus("Some checks are not saved yet. Wait for the connection, then finish.", "error");
-      flush();
+      var refused = summary.entries.filter(function (e) { return (e.url + "/").indexOf(roundApi + "/") === 0 && e.state === "refused"; });
+      if (refused.length) { showStatus(_t("Not saved: %(why)s", { why: refused[0].error }), "error"); }
+      else { showStatus(""); }
     }
-  });
 
-  function newUuid() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); });
-    return h.slice(0, 4).join("") + "-" + h.slice(4, 6).join("") + "-" + h.slice(6, 8).join("") +
-      "-" + h.slice(8, 10).join("") + "-" + h.slice(10).join("");
+    walk.parentNode.querySelectorAll("form[data-result]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var data = new FormData(form);
+        var id = outbox.uuid();  // a fresh id per tap (a re-check is a new result)
+        var checkpoint = Number(data.get("checkpoint_id"));
+        var item = {
+          id: id,
+          client_id: id,
+          checkpoint_id: checkpoint,
+          status: data.get("status"),
+          finding_kind: data.get("finding_kind") || null,
+          action_taken: data.get("action_taken") || null,
+          note: data.get("note") || "",
+          recorded_at: new Date().toISOString(),
+          capture: checkpoint === scanned ? "qr" : "list"
+        };
+        var photo = form.querySelector('input[type="file"]');
+        var file = photo && photo.files && photo.files[0];
+        if (photo) { photo.value = ""; }
+        var name = document.querySelector("#cp-" + checkpoint + " .stop-name");
+        shown[id] = item;
+        markRow(item, "waiting");
+        updateProgress();
+        outbox.enqueue({ kind: "result", url: api, method: "POST", body: item,
+                         label: name ? name.textContent : "" }).then(function () {
+          if (!file) { return; }
+          return outbox.enqueue({
+            kind: "photo", url: "/api/v1/results/" + id + "/photo", method: "POST",
+            label: name ? name.textContent : "",
+            body: { client_id: outbox.uuid(), files: { photo: file } }
+          });
+        }).catch(function () {
+          showStatus(_t("This tablet cannot keep entries (private browsing?); send them online."), "error");
+        });
+      });
+    });
+
+    var finish = document.getElementById("finish-form");
+    if (finish) {
+      finish.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var reason = (finish.querySelector('textarea[name="reason"]') || {}).value || "";
+        var done = walk.parentNode.querySelectorAll(".checklist .stop.done").length;
+        if (done < total && !reason.trim()) {
+          showStatus(_t("Some checkpoints are not checked: say why before finishing."), "error");
+          return;
+        }
+        var button = finish.querySelector('button[type="submit"]');
+        if (button) { button.disabled = true; }
+        var clientId = outbox.uuid();
+        outbox.enqueue({
+          kind: "round_complete", url: roundApi + "/complete", method: "POST",
+          body: { reason: reason, finished_at: new Date().toISOString(), client_id: clientId }
+        }).then(function () {
+          return Promise.race([outbox.flush(), new Promise(function (r) { setTimeout(r, 3000); })]);
+        }).then(function () { return outbox.summary(); }).then(function (summary) {
+          var left = summary.entries.filter(function (e) { return (e.url + "/").indexOf(roundApi + "/") === 0; });
+          var match = /\/rounds\/(\d+)$/.exec(roundApi);
+          // Sent: the finished round's page. Still waiting: home (the indicator shows them).
+          window.location.href = !left.length && match ? "/rounds/" + match[1] : "/";
+        });
+      });
+    }
+
+    outbox.onchange(reflect);
+    var focus = walk.parentNode.querySelector(".stop.focus");
+    if (focus) { focus.scrollIntoView({ block: "center" }); }
+    walk.dataset.ready = "1";  // taps now go through the outbox (tests wait for this)
+    return true;
   }
 
-  pending().forEach(function (item) { markRow(item, "pending"); });
-  updateProgress();
-  window.addEventListener("online", flush);
-  flush();
-  var focus = document.querySelector(".stop.focus");
-  if (focus) { focus.scrollIntoView({ block: "center" }); }
-  walk.dataset.ready = "1";  // taps are now saved through the API (tests wait for this)
+  window.SafetyOpsWalk = { init: init };
+  var walk = document.getElementById("walk");
+  if (walk && !walk.hasAttribute("data-deferred")) { init(walk); }
 })();

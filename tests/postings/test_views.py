@@ -122,7 +122,10 @@ def test_the_district_may_show_names_instead(client, district):
 
 @pytest.mark.parametrize("suffix", ["drills", "drills.csv", "drills.pdf"])
 def test_a_campus_not_opted_in_answers_404(client, district, suffix):
-    assert client.get(f"/public/BBB/{suffix}").status_code == 404
+    missing = client.get(f"/public/BBB/{suffix}")
+    assert missing.status_code == 404
+    assert "Set-Cookie" not in missing.headers
+    assert "Lockdown" not in missing.get_data(as_text=True)
     assert client.get(f"/public/NOPE/{suffix}").status_code == 404
     assert client.get(f"/public/AAA/{suffix}").status_code == 200
 

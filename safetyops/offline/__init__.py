@@ -1,0 +1,1 @@
+"""The officer's tablet offline: service worker, offline copy, outbox receipts, trusted times."""
