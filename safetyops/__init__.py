@@ -146,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     from safetyops.home.views import bp as home_bp
     from safetyops.live.views import bp as live_bp
     from safetyops.notifications.views import bp as notifications_bp
+    from safetyops.offline.views import bp as offline_bp
     from safetyops.planning.views import bp as planning_bp
     from safetyops.postings.views import bp as postings_bp
     from safetyops.reports.views import bp as reports_bp
@@ -166,6 +167,7 @@ def register_blueprints(app: Flask) -> None:
         calendar_bp,
         certifications_bp,
         notifications_bp,
+        offline_bp,
         reports_bp,
         audit_bp,
         api_bp,

@@ -14,6 +14,7 @@ from safetyops.drills import models as drills
 from safetyops.findings import models as findings
 from safetyops.live import models as live
 from safetyops.notifications import models as notifications
+from safetyops.offline import models as offline
 from safetyops.planning import models as planning
 from safetyops.postings import models as postings
 from safetyops.reports import models as reports
@@ -32,6 +33,7 @@ AREAS = (
     findings,
     live,
     notifications,
+    offline,
     planning,
     postings,
     reports,

@@ -18,6 +18,8 @@ from safetyops.api.serializers import plan_json, result_json, round_json
 from safetyops.core.access import allow, campus_for, json_error, require_campus_access
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.extensions import db
+from safetyops.offline import operations as outbox
+from safetyops.offline.models import EntryKind
 from safetyops.rounds import operations as rounds_service
 from safetyops.rounds import photos
 from safetyops.rounds.models import Round, RoundPlan, RoundResult
@@ -83,7 +85,11 @@ def start_round(body: RoundStartIn):
         return json_error(404, "not found")
     require_campus_access(current_user, plan.campus_id)
     client_id = str(body.id) if body.id else None
-    round_ = rounds_service.start_round(current_user, plan, client_id)
+    started_at = outbox.corrected_tap(body.started_at)
+    round_ = rounds_service.start_round(current_user, plan, client_id, started_at)
+    outbox.record_receipt(
+        EntryKind.ROUND_START, client_id, current_user.id, round_.campus_id, round_.id
+    )
     return jsonify(round_json(round_)), 201
 
 
@@ -103,7 +109,7 @@ def post_result(round_id: int, body: ResultIn):
     round_ = _round_to_post(round_id)
     # The contract checked the shape; the operation checks the rules that need the round
     # (its checkpoints, a real time in its campus's zone).
-    result, created = rounds_service.record_result(round_, body)
+    result, created = rounds_service.record_result(round_, body, outbox.sent_at())
     return jsonify(result_json(result)), 201 if created else 200
 
 
@@ -113,13 +119,14 @@ def post_result(round_id: int, body: ResultIn):
 @allow(*WALKERS)
 def post_results_batch(round_id: int, body: BatchIn):
     round_ = _round_to_post(round_id)
-    return jsonify({"results": [_store_one(round_, item) for item in body.results]})
+    sent_at = outbox.sent_at()
+    return jsonify({"results": [_store_one(round_, item, sent_at) for item in body.results]})
 
 
-def _store_one(round_: Any, item: Any) -> dict[str, Any]:
+def _store_one(round_: Any, item: Any, sent_at: Any = None) -> dict[str, Any]:
     item_id = item.get("id") if isinstance(item, dict) else None
     try:
-        result, created = rounds_service.record_result(round_, item)  # checked by ResultIn
+        result, created = rounds_service.record_result(round_, item, sent_at)  # by ResultIn
     except ValidationFailed as exc:
         field, message = next(iter(exc.errors.items()))
         return {"id": item_id, "status": 400, "error": f"{field} {message}", "field": field}
@@ -140,7 +147,15 @@ def _store_one(round_: Any, item: Any) -> dict[str, Any]:
 @allow(*WALKERS)
 def complete_round(round_id: int, body: CompleteIn):
     round_ = _own_round(round_id)
-    rounds_service.complete_round(round_, body.reason or "")
+    finished_at = outbox.corrected_tap(body.finished_at)
+    rounds_service.complete_round(round_, body.reason or "", finished_at)
+    outbox.record_receipt(
+        EntryKind.ROUND_COMPLETE,
+        request.headers.get("X-Client-Id"),
+        current_user.id,
+        round_.campus_id,
+        round_.id,
+    )
     return jsonify(round_json(round_))
 
 

@@ -29,6 +29,14 @@ class ResultStatus(enum.StrEnum):
     PROBLEM = "problem"
 
 
+class CaptureMethod(enum.StrEnum):
+    """How a result was captured: proof of presence that flags rather than refuses."""
+
+    QR = "qr"  # the checkpoint's QR label was scanned
+    LIST = "list"  # a tap in the round's list
+    FORM = "form"  # the no-JavaScript form
+
+
 class RoundPlan(Base):
     __tablename__ = "round_plan"
     __table_args__ = (enum_check("kind", RoundKind),)
@@ -120,6 +128,7 @@ class RoundResult(Base):
         enum_check("status", ResultStatus),
         enum_check("finding_kind", FindingKind, nullable=True),
         enum_check("action_taken", ActionTaken, nullable=True),
+        enum_check("capture", CaptureMethod, nullable=True),
         Index("ix_round_result_checkpoint_recorded", "checkpoint_id", "recorded_at"),
         Index("ix_round_result_recorded", "recorded_at"),
     )
@@ -134,6 +143,12 @@ class RoundResult(Base):
     photo: Mapped[str | None] = mapped_column(String(255))
     recorded_at: Mapped[datetime]  # the device's clock
     received_at: Mapped[datetime] = mapped_column(default=utcnow)  # the server's clock
+    # The device's clock when the tablet sent it (an offline tap is sent later): with
+    # received_at it estimates the device's clock skew; corrected_at is recorded_at minus
+    # that skew (offline/domain.py). None: sent without the outbox (the no-JS form).
+    sent_at: Mapped[datetime | None]
+    corrected_at: Mapped[datetime | None]
+    capture: Mapped[str | None] = mapped_column(String(10))  # CaptureMethod
 
     round: Mapped[Round] = relationship(back_populates="results")
     checkpoint: Mapped[Checkpoint] = relationship()

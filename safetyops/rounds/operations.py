@@ -23,6 +23,7 @@ from safetyops.core.db import utcnow
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.extensions import db
 from safetyops.findings.models import ActionTaken, Finding, FindingKind, FindingStatus
+from safetyops.offline.domain import corrected_time
 from safetyops.rounds import domain
 from safetyops.rounds.models import (
     ResultStatus,
@@ -174,8 +175,15 @@ def set_plan_active(plan: RoundPlan, active: bool) -> None:
 # ---- walking a round ---------------------------------------------------------------
 
 
-def start_round(officer: User, plan: RoundPlan, client_id: str | None = None) -> Round:
-    """Start a round of ``plan``. The same ``client_id`` twice returns the same round."""
+def start_round(
+    officer: User,
+    plan: RoundPlan,
+    client_id: str | None = None,
+    started_at: datetime | None = None,
+) -> Round:
+    """Start a round of ``plan``. The same ``client_id`` twice returns the same round.
+    ``started_at``: when the officer tapped "Start" (a tablet's corrected clock; a round
+    started offline reaches the server later); default now."""
     if client_id:
         _check_uuid(client_id, "id")
         existing = db.session.scalar(select(Round).where(Round.client_id == client_id))
@@ -190,8 +198,22 @@ def start_round(officer: User, plan: RoundPlan, client_id: str | None = None) ->
         officer=officer,
         client_id=client_id,
         checkpoint_ids=stops,
+        started_at=_tap_time(started_at),
     )
     return _insert_round(round_, client_id)
+
+
+TAP_AGE_MAX = timedelta(days=1)  # an outbox entry older than a day is kept at a day
+
+
+def _tap_time(moment: datetime | None) -> datetime:
+    """A tablet's (corrected) tap time, kept between a day ago and now."""
+    now = utcnow()
+    if moment is None:
+        return now
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return min(max(moment, now - TAP_AGE_MAX), now)
 
 
 def start_single_check(
@@ -281,6 +303,7 @@ class ResultInput:
     note: str
     action_taken: str | None
     recorded_at: datetime
+    capture: str | None = None
 
     def comparable(self) -> tuple:
         return (
@@ -363,7 +386,7 @@ def parse_result(round_: Round | RoundRef, payload: ResultIn | Any) -> ResultInp
     recorded_at = _real_time(body.recorded_at, _timezone_of(round_))
     return ResultInput(
         str(body.id), body.checkpoint_id, body.status.value, kind, body.note.strip(), action,
-        recorded_at,
+        recorded_at, body.capture.value if body.capture else None,
     )  # fmt: skip
 
 
@@ -378,11 +401,15 @@ def _stored_comparable(result: RoundResult) -> tuple:
     )
 
 
-def record_result(round_: Round | RoundRef, payload: ResultIn | Any) -> tuple[RoundResult, bool]:
+def record_result(
+    round_: Round | RoundRef, payload: ResultIn | Any, sent_at: datetime | None = None
+) -> tuple[RoundResult, bool]:
     """Store one checkpoint result. Returns (result, created).
 
     The client's UUID makes this idempotent: the same body again returns the stored result;
     a different body under a used id is a Conflict. A completed round takes no new results.
+    ``sent_at``: the device's clock when the tablet sent it (X-Sent-At); with the receive
+    time it gives the device's clock skew and the corrected tap time.
     """
     data = parse_result(round_, payload)
     if round_.is_completed:
@@ -390,6 +417,7 @@ def record_result(round_: Round | RoundRef, payload: ResultIn | Any) -> tuple[Ro
         if existing is not None:  # a retry that arrives after the round was finished
             return _same_or_conflict(existing, round_, data), False
         raise Conflict("the round is completed; corrections are amendments")
+    received_at = utcnow()
     result = RoundResult(
         id=data.id,
         round_id=round_.id,
@@ -399,7 +427,10 @@ def record_result(round_: Round | RoundRef, payload: ResultIn | Any) -> tuple[Ro
         note=data.note,
         action_taken=data.action_taken,
         recorded_at=data.recorded_at,
-        received_at=utcnow(),
+        received_at=received_at,
+        sent_at=sent_at,
+        corrected_at=corrected_time(data.recorded_at, sent_at, received_at),
+        capture=data.capture,
     )
     # The hot path of a round: one INSERT statement, no unit-of-work bookkeeping and no
     # look-up first. A new id is the common case; the primary key catches a repeat (sent
@@ -497,7 +528,7 @@ def _text(value: Any, field: str, limit: int = REASON_MAX) -> str:
     return value
 
 
-def complete_round(round_: Round, reason: str = "") -> Round:
+def complete_round(round_: Round, reason: str = "", finished_at: datetime | None = None) -> Round:
     """Finish a round. Unchecked checkpoints need a reason. Completing twice is harmless and
     records one event.
 
@@ -535,7 +566,10 @@ def complete_round(round_: Round, reason: str = "") -> Round:
     db.session.execute(
         update(Round)
         .where(Round.id == round_.id)
-        .values(completed_at=utcnow(), incomplete_reason=reason if unchecked else "")
+        .values(
+            completed_at=max(_tap_time(finished_at), round_.started_at),
+            incomplete_reason=reason if unchecked else "",
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.expire(round_, ["completed_at", "incomplete_reason"])

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_v
 from safetyops.campuses.schemas import CheckpointOut
 from safetyops.core.input_guard import INT_MAX
 from safetyops.findings.models import ActionTaken, FindingKind
-from safetyops.rounds.models import ResultStatus, RoundKind
+from safetyops.rounds.models import CaptureMethod, ResultStatus, RoundKind
 
 Id = Annotated[StrictInt, Field(ge=1, le=INT_MAX)]
 Text = Annotated[StrictStr, Field(max_length=2000)]
@@ -35,6 +35,11 @@ class RoundStartIn(BaseModel):
     id: uuid.UUID | None = Field(
         default=None, description="the tablet's UUID: the same one twice starts one round"
     )
+    started_at: dt.datetime | None = Field(
+        default=None,
+        description="the device's time of the tap (a round started offline is sent later); "
+        "corrected by the device's clock skew (X-Sent-At header)",
+    )
 
 
 class ResultIn(BaseModel):
@@ -49,6 +54,9 @@ class ResultIn(BaseModel):
     action_taken: ActionTaken | None = None
     recorded_at: dt.datetime = Field(
         description="the device's time (ISO 8601; without an offset: the campus's local time)"
+    )
+    capture: CaptureMethod | None = Field(
+        default=None, description="how it was captured: qr (label scanned), list (tap), form"
     )
 
     @field_validator("finding_kind", "action_taken", mode="before")
@@ -116,4 +124,9 @@ class BatchOut(BaseModel):
 class CompleteIn(BaseModel):
     reason: Text | None = Field(
         default=None, description="required when checkpoints are left unchecked"
+    )
+    finished_at: dt.datetime | None = Field(
+        default=None,
+        description="the device's time of the tap (a round finished offline is sent later); "
+        "corrected by the device's clock skew (X-Sent-At header)",
     )

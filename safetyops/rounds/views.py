@@ -122,6 +122,7 @@ def post_result(round_id: int):
         for k in ("id", "checkpoint_id", "status", "finding_kind", "note", "action_taken")
     }
     payload["recorded_at"] = request.form.get("recorded_at") or utcnow().isoformat()
+    payload["capture"] = "form"  # proof of presence: the no-JavaScript form
     try:
         result, _created = rounds_service.record_result(round_, payload)
         upload = request.files.get("photo")

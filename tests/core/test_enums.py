@@ -20,6 +20,7 @@ from safetyops.drills.domain import DrillType, ShelterHazard
 from safetyops.drills.forms import TYPE_LABELS
 from safetyops.drills.models import Drill
 from safetyops.notifications.models import EmailStatus, Notification
+from safetyops.offline.models import EntryKind, OutboxReceipt
 from safetyops.planning.models import DrillPlan
 from safetyops.postings.models import CancellationKind, DrillCancellation
 
@@ -91,6 +92,10 @@ def rows(two_campuses, plan, client, db):
             Notification(
                 key="test-enum", user_id=two_campuses["officer_a"].id, kind="test",
                 subject="Test", email_status=EmailStatus.SKIPPED,
+            ),
+            OutboxReceipt(
+                client_id=str(uuid.uuid4()), kind=EntryKind.DRILL,
+                user_id=two_campuses["officer_a"].id, received_at=now,
             ),
         ]
     )  # fmt: skip
