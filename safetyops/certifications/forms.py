@@ -3,16 +3,18 @@ the operations check the rules."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from safetyops.certifications.models import TrainingProtocol
 from safetyops.core.forms import CheckboxesField, enum_choices
 
-PROTOCOL_LABELS = {
+PROTOCOL_LABELS: dict[str, Any] = {
     TrainingProtocol.HOLD: _l("Hold"),
     TrainingProtocol.SECURE: _l("Secure"),
     TrainingProtocol.LOCKDOWN: _l("Lockdown"),
@@ -42,7 +44,8 @@ class FirmForm(FlaskForm):
 
 
 class LinkOfficerForm(FlaskForm):
-    officer_id = SelectField(_l("Officer"), coerce=int, choices=[])
+    # The choices are for the page; the operation checks the person (role, existence).
+    officer_id = SelectField(_l("Officer"), coerce=int, choices=[], validate_choice=False)
 
 
 class KindForm(FlaskForm):
@@ -76,7 +79,7 @@ class TrainingForm(FlaskForm):
     protocol = SelectField(_l("Protocol"), choices=PROTOCOL_CHOICES)
     attendees = IntegerField(
         _l("Staff who attended"),
-        validators=[DataRequired(), NumberRange(min=1, max=5000)],
+        validators=[InputRequired(), NumberRange(min=1, max=5000)],
         description=_l("A head count only: no names."),
     )
     notes = StringField(_l("Notes"), validators=[Optional(), Length(max=500)])

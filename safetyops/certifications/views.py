@@ -19,7 +19,7 @@ from safetyops.certifications.forms import (
     TrainingForm,
     WithdrawForm,
 )
-from safetyops.certifications.models import Certification, TrainingSession
+from safetyops.certifications.models import CERTIFIED_ROLES, Certification, TrainingSession
 from safetyops.compliance.views import STATUS_WORDS
 from safetyops.core.access import allow, campus_for, may_use, require_campus_access
 from safetyops.core.errors import ValidationFailed
@@ -40,7 +40,11 @@ TRAINERS = (Role.SUPERVISOR, Role.PRINCIPAL, Role.SAFETY_ADMIN)
 
 def _officer_or_404(officer_id: int) -> User:
     officer = db.session.get(User, officer_id)
-    if officer is None or not queries.can_see_officer(current_user, officer.id):
+    if (
+        officer is None
+        or officer.role not in CERTIFIED_ROLES
+        or not queries.can_see_officer(current_user, officer.id)
+    ):
         abort(404)
     return officer
 
@@ -79,8 +83,7 @@ def officer(officer_id: int):
         person=person,
         row=rows[0] if rows else None,
         words=STATE_WORDS,
-        can_add=may_use(current_user, "certifications.new")
-        and person.role in ("officer", "supervisor"),
+        can_add=may_use(current_user, "certifications.new"),
         can_withdraw=may_use(current_user, "certifications.withdraw"),
         can_scan=may_use(current_user, "certifications.scan"),
         withdraw_form=WithdrawForm(),

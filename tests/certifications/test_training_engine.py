@@ -82,7 +82,7 @@ def test_sessions_of_another_school_year_do_not_count():
 
 
 def test_count_and_period_per_term():
-    pack = PACK.replace('within_days = 30', 'period = "term"\ncount = 2')
+    pack = PACK.replace("within_days = 30", 'period = "term"\ncount = 2')
     (rule,) = parse_pack(pack).training
     sessions = [TrainingFact(i, "hold", date(2026, 9, i)) for i in (1, 2)]
     reqs = evaluate_training([rule], calendar(), sessions, date(2027, 6, 1), 2026)
