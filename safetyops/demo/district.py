@@ -13,6 +13,7 @@ from safetyops.campuses import operations as campuses
 from safetyops.campuses.models import Campus
 from safetyops.config import DEMO_PASSWORD
 from safetyops.core.db import utcnow
+from safetyops.demo.certifications import load_demo_certifications
 from safetyops.demo.drills import load_demo_calendar, load_demo_drills
 from safetyops.demo.postings import load_demo_postings
 from safetyops.demo.rounds import load_demo_rounds
@@ -230,6 +231,7 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
     history = load_demo_rounds(by_code, users, now)
     history.update(load_demo_drills(by_code, users, now))
     history.update(load_demo_postings(by_code, users, now))
+    history.update(load_demo_certifications(by_code, users, employers[CONTRACTOR], now))
     db.session.commit()
     return {
         "campuses": len(by_code),
