@@ -177,6 +177,44 @@ def status_bar(counts: dict[str, int], title: str, words: Mapping[str, str] | No
     return "".join(out)
 
 
+def chart_series(
+    data: dict[str, Any], words: Mapping[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """What each of the report's charts shows: its title and its (label, value) rows. The
+    charts draw these rows, and the page prints them as a table beside each chart (the
+    chart's text alternative), so the two cannot disagree."""
+    words = {**CHART_WORDS, **(words or {})}
+    sections = data["campuses"]
+    lowest = sorted(
+        sections, key=lambda s: (s["completion_pct"] is None, s["completion_pct"] or 0)
+    )[:30]
+    district = data.get("district")
+    trend = district["trend"] if district else (sections[0]["trend"] if sections else [])
+    if district is None and sections:
+        trend = [
+            {"week": t["week"], "findings": sum(s["trend"][i]["findings"] for s in sections)}
+            for i, t in enumerate(sections[0]["trend"])
+        ]
+    counts: dict[str, int] = {}
+    for s in sections:
+        for status, n in s["compliance"].items():
+            counts[status] = counts.get(status, 0) + n
+    return {
+        "completion": {
+            "title": words["completion_lowest"] if len(sections) > 30 else words["completion"],
+            "rows": [(s["name"], s["completion_pct"]) for s in lowest],
+        },
+        "findings": {
+            "title": words["findings"],
+            "rows": [(t["week"], t["findings"]) for t in trend],
+        },
+        "compliance": {
+            "title": words["compliance"],
+            "rows": [(str(status), counts.get(status, 0)) for status in REPORTED_STATUSES],
+        },
+    }
+
+
 def report_charts(
     data: dict[str, Any],
     words: Mapping[str, str] | None = None,
@@ -186,31 +224,16 @@ def report_charts(
     when there are more), findings per week, and compliance statuses this term. ``words``
     are the titles and status names in the reader's language (keys of CHART_WORDS)."""
     words = {**CHART_WORDS, **(words or {})}
-    sections = data["campuses"]
-    lowest = sorted(
-        sections, key=lambda s: (s["completion_pct"] is None, s["completion_pct"] or 0)
-    )[:30]
-    charts = {
-        "completion": bar_chart(
-            [(s["name"], s["completion_pct"]) for s in lowest],
-            words["completion_lowest"] if len(sections) > 30 else words["completion"],
-            no_data=words["no_data"],
-            number=number,
-        )
-    }
-    district = data.get("district")
-    trend = district["trend"] if district else (sections[0]["trend"] if sections else [])
-    if district is None and sections:
-        trend = [
-            {"week": t["week"], "findings": sum(s["trend"][i]["findings"] for s in sections)}
-            for i, t in enumerate(sections[0]["trend"])
-        ]
-    charts["findings"] = column_chart(
-        [(t["week"], t["findings"]) for t in trend], words["findings"]
+    series = chart_series(data, words)
+    completion, findings, compliance = (
+        series["completion"],
+        series["findings"],
+        series["compliance"],
     )
-    counts: dict[str, int] = {}
-    for s in sections:
-        for status, n in s["compliance"].items():
-            counts[status] = counts.get(status, 0) + n
-    charts["compliance"] = status_bar(counts, words["compliance"], words)
-    return charts
+    return {
+        "completion": bar_chart(
+            completion["rows"], completion["title"], no_data=words["no_data"], number=number
+        ),
+        "findings": column_chart(findings["rows"], findings["title"]),
+        "compliance": status_bar(dict(compliance["rows"]), compliance["title"], words),
+    }

@@ -130,6 +130,7 @@ def weekly_report():
         next_week=weekly.shift_week(label, 1),
         labels=TYPE_LABELS,
         charts=weekly.report_charts(data, _chart_words(), lambda v: format_decimal(v, "#,##0.#")),
+        series=weekly.chart_series(data, _chart_words()),
         w={key: str(text) for key, text in WORDS.items()},
         ages={key: str(text) for key, text in AGE_WORDS.items()},
         pdf=pdf,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from tests.conftest import _truncate_pg, make_app
@@ -37,30 +38,33 @@ class DemoServer:
     """The served demo district and the ids the page table's paths refer to."""
 
     url: str
-    app: object
+    app: Flask
     ids: dict[str, int] = field(default_factory=dict)
+    locale: str | None = None  # the demo users' language, None: the browser's
 
     def path(self, template: str) -> str:
         return self.url + template.format(**self.ids)
 
-    def set_locale(self, locale: str) -> None:
-        """Each demo user's own language, where accounts have one (issue 12's profile
-        choice); Accept-Language decides before sign-in and for accounts without one."""
+    def set_locale(self, locale: str | None) -> None:
+        """Each demo user's own language (the profile's choice); None leaves it to the
+        browser's Accept-Language, as before sign-in."""
         from safetyops.accounts.models import User
         from safetyops.extensions import db
 
-        if not hasattr(User, "locale"):
+        if self.locale == locale:
             return
-        with self.app.app_context():  # type: ignore[attr-defined]
+        self.locale = locale
+        with self.app.app_context():
             for user in db.session.scalars(db.select(User)):
                 user.locale = locale
             db.session.commit()
             db.session.remove()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def demo_server(database, tmp_path_factory):
-    """The demo district, with a round in progress for the officer, on this backend."""
+    """The demo district, with a round in progress for the officer, on this backend: one
+    server for the whole folder (the pages are read, hardly written)."""
     from safetyops.accounts.models import User
     from safetyops.campuses.models import Campus, Checkpoint
     from safetyops.demo.district import load_demo
@@ -112,6 +116,14 @@ def demo_server(database, tmp_path_factory):
             from safetyops.extensions import db as _db
 
             _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _users_back_to_the_browser_language(request):
+    """A test that gave the demo users a language leaves them as it found them."""
+    yield
+    if "demo_server" in request.fixturenames:
+        request.getfixturevalue("demo_server").set_locale(None)
 
 
 def sign_in_as(page, base_url: str, role: str) -> None:
