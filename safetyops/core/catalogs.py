@@ -12,6 +12,7 @@ this module imports only the standard library and Babel (no Flask, no safetyops)
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -35,11 +36,17 @@ def _pybabel(*args: str) -> None:
 def extract(output: Path = POT, root: Path = ROOT) -> Path:
     """Every wrapped string of the Python code, templates and scripts into ``output``."""
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
-    _pybabel(
-        "extract", "-F", str(root / "babel.cfg"), *keywords, "--sort-by-file",
-        "--project", "SafetyOps", "--copyright-holder", "SafetyOps contributors",
-        "-o", str(output), str(root),
-    )  # fmt: skip
+    output = output.resolve()
+    here = os.getcwd()
+    os.chdir(root)  # locations relative to the checkout ("templates/base.html:12")
+    try:
+        _pybabel(
+            "extract", "-F", "babel.cfg", *keywords, "--sort-by-file",
+            "--project", "SafetyOps", "--copyright-holder", "SafetyOps contributors",
+            "-o", str(output), ".",
+        )  # fmt: skip
+    finally:
+        os.chdir(here)
     return output
 
 

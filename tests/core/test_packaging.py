@@ -37,3 +37,12 @@ def test_the_wheel_carries_templates_static_migrations_and_rule_packs(tmp_path):
     assert packs and all(carries(f"safetyops/compliance/rulepacks/{p.name}") for p in packs)
     for package in (ROOT / "safetyops").rglob("__init__.py"):
         assert carries(str(package.relative_to(ROOT)))
+    # Translations: the .po files, and the .mo and scripts' catalogs the build compiles
+    # from them (never committed).
+    locales = [p.name for p in (ROOT / "safetyops" / "translations").iterdir() if p.is_dir()]
+    assert {"es", "vi"} <= set(locales)
+    for locale in locales:
+        assert carries(f"safetyops/translations/{locale}/LC_MESSAGES/messages.po")
+        assert carries(f"safetyops/translations/{locale}/LC_MESSAGES/messages.mo")
+        assert carries(f"safetyops/static/i18n/{locale}.js")
+    assert carries("safetyops/static/i18n/en.js")
