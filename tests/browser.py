@@ -95,3 +95,63 @@ def sign_in(page, base_url, email, password="safetyops-demo"):  # noqa: S107
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+# ---- offline (issue 11) -------------------------------------------------------------
+
+
+class Counter:
+    """Counts requests; while ``offline`` it answers 503 to whatever still gets through.
+
+    Playwright's ``context.set_offline`` cuts the pages' network but not the service
+    worker's own requests (its update checks, Background Sync): those reach this server,
+    which then behaves like an unreachable one behind a proxy."""
+
+    def __init__(self, app):
+        self.app = app
+        self.paths: list[str] = []
+        self.offline = False
+        self.while_offline: list[str] = []
+
+    def __call__(self, environ, start_response):
+        path = environ.get("REQUEST_METHOD", "") + " " + environ.get("PATH_INFO", "")
+        self.paths.append(path)
+        if self.offline:
+            self.while_offline.append(path)
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"offline"]
+        return self.app(environ, start_response)
+
+    def writes_while_offline(self) -> list[str]:
+        return [p for p in self.while_offline if not p.startswith("GET ")]
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    """(base url, app, counter): like ``live_server``, with a ``Counter`` in front, so a
+    test can prove a page came from the service worker and cut the worker's network too."""
+    from safetyops.demo.district import load_demo
+    from safetyops.extensions import db
+
+    app = make_app({"backend": "sqlite", "template": _demo_template(tmp_path)}, tmp_path)
+    with app.app_context():
+        load_demo()
+        db.session.remove()
+    counter = Counter(app.wsgi_app)
+    app.wsgi_app = counter  # type: ignore[method-assign]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app, counter
+    server.shutdown()
+    thread.join(5)
+
+
+def go_offline(context, counter: Counter) -> None:
+    context.set_offline(True)
+    counter.offline = True
+
+
+def go_online(context, counter: Counter) -> None:
+    counter.offline = False
+    context.set_offline(False)

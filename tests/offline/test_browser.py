@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from safetyops.extensions import db
 from safetyops.rounds.models import Round
-from tests.browser import sign_in
+from tests.browser import go_offline, go_online, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,16 +27,6 @@ def ready_for_offline(page):
             return
         page.wait_for_timeout(100)
     raise AssertionError("the service worker never controlled the page")
-
-
-def go_offline(context, counter):
-    context.set_offline(True)
-    counter.offline = True
-
-
-def go_online(context, counter):
-    counter.offline = False
-    context.set_offline(False)
 
 
 def api_get(page, path):

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import sign_in
+from tests.browser import go_offline, go_online, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +18,11 @@ def start_ave_door_check(page):
     item.first.locator("form.start-form button").click()
     # Wait for round.js: a tap before it loads would post the plain form instead.
     expect(page.locator("#walk[data-ready='1']")).to_have_count(1)
+
+
+def indicator(page):
+    """The outbox indicator every signed-in page shows (static/js/outbox.js)."""
+    return page.locator("#outbox-status [data-outbox-text]")
 
 
 def test_officer_walks_a_round_and_principal_sees_the_finding(browser, context, page, live_server):
@@ -39,7 +44,9 @@ def test_officer_walks_a_round_and_principal_sees_the_finding(browser, context, 
     expect(page.locator(".stop.unsaved")).to_have_count(0)
     expect(page.locator(".stop.done")).to_have_count(10)
     page.locator("#finish-form button").click()
-    expect(page.locator(".flash-success")).to_contain_text("Round finished")
+    # sent through the outbox, then the finished round's page
+    expect(page.locator("main")).to_contain_text("Finished", timeout=15_000)
+    expect(indicator(page)).to_have_text("All saved")
 
     principal = browser.new_context(viewport={"width": 820, "height": 1180}).new_page()
     sign_in(principal, live_server, "principal@demo.local")
@@ -50,16 +57,18 @@ def test_officer_walks_a_round_and_principal_sees_the_finding(browser, context, 
     principal.context.close()
 
 
-def test_a_failed_save_is_shown_and_retried(context, page, live_server):
+def test_a_failed_save_is_shown_and_retried(context, page, demo_server):
+    live_server, _app, counter = demo_server
     sign_in(page, live_server, "officer@demo.local")
     start_ave_door_check(page)
     first = page.locator(".checklist .stop").first
-    context.set_offline(True)
+    go_offline(context, counter)
     first.locator(".ok-form button").click()
-    expect(page.locator("#sync-status")).to_contain_text("Save failed")
+    expect(indicator(page)).to_contain_text("1 waiting")
     expect(first).to_have_class(re.compile("unsaved"))
-    context.set_offline(False)
-    expect(page.locator("#sync-status")).to_be_hidden(timeout=15_000)
+    expect(first).to_contain_text("kept on this tablet")
+    go_online(context, counter)
+    expect(indicator(page)).to_have_text("All saved", timeout=15_000)
     expect(first).not_to_have_class(re.compile("unsaved"))
     page.reload()
     expect(page.locator("#progress-count")).to_have_text("1")
@@ -73,12 +82,13 @@ PNG = bytes.fromhex(
 
 
 def test_a_photo_taken_offline_is_sent_when_the_connection_is_back(
-    browser, context, page, live_server
+    browser, context, page, demo_server
 ):
+    live_server, _app, counter = demo_server
     sign_in(page, live_server, "officer@demo.local")
     start_ave_door_check(page)
     stop = page.locator(".checklist .stop").nth(2)
-    context.set_offline(True)
+    go_offline(context, counter)
     stop.locator("summary").click()
     stop.locator("label.choice", has_text="Damaged").click()
     stop.locator("textarea[name=note]").fill("Kick plate torn off")
@@ -86,9 +96,9 @@ def test_a_photo_taken_offline_is_sent_when_the_connection_is_back(
         {"name": "door.png", "mimeType": "image/png", "buffer": PNG}
     )
     stop.locator(".problem-form button[type=submit]").click()
-    expect(page.locator("#sync-status")).to_contain_text("Save failed")
-    context.set_offline(False)
-    expect(page.locator("#sync-status")).to_be_hidden(timeout=15_000)
+    expect(indicator(page)).to_contain_text("2 waiting")  # the result and its photo
+    go_online(context, counter)
+    expect(indicator(page)).to_have_text("All saved", timeout=15_000)
 
     principal = browser.new_context(viewport={"width": 820, "height": 1180}).new_page()
     sign_in(principal, live_server, "principal@demo.local")
@@ -99,18 +109,19 @@ def test_a_photo_taken_offline_is_sent_when_the_connection_is_back(
     principal.context.close()
 
 
-def test_checks_queued_offline_are_sent_together_when_back_online(context, page, live_server):
+def test_checks_queued_offline_are_sent_together_when_back_online(context, page, demo_server):
+    live_server, _app, counter = demo_server
     sign_in(page, live_server, "officer@demo.local")
     start_ave_door_check(page)
     stops = page.locator(".checklist .stop")
-    context.set_offline(True)
+    go_offline(context, counter)
     batch_requests = []
     page.on("request", lambda r: batch_requests.append(r.url) if r.url.endswith("/batch") else None)
     for index in range(3):
         stops.nth(index).locator(".ok-form button").click()
     expect(page.locator(".stop.unsaved")).to_have_count(3)
-    context.set_offline(False)
-    expect(page.locator("#sync-status")).to_be_hidden(timeout=15_000)
+    go_online(context, counter)
+    expect(indicator(page)).to_have_text("All saved", timeout=15_000)
     expect(page.locator(".stop.unsaved")).to_have_count(0)
     assert batch_requests  # one request carried the queue
     page.reload()
