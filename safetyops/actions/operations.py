@@ -145,7 +145,8 @@ def reassign(action: CorrectiveAction, user: User, owner_id: Any, due_on: Any) -
     if not changed:
         db.session.rollback()
         raise ValidationFailed({"status": _("This action is already closed.")})
-    changes = audit.diff(before, {"owner_id": values["owner_id"], "due_on": values["due_on"]})
+    after = {"owner_id": values["owner_id"], "due_on": values["due_on"].isoformat()}
+    changes = audit.diff(before, after)
     if not changes:
         db.session.rollback()
         return

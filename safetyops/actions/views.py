@@ -16,6 +16,7 @@ from safetyops.actions.forms import ActionForm, CloseActionForm, ReassignForm
 from safetyops.actions.models import CorrectiveAction
 from safetyops.core.access import allow, campus_for, require_campus_access, visible_campus_ids
 from safetyops.core.errors import NotAllowed, ValidationFailed
+from safetyops.core.forms import choices
 from safetyops.core.submissions import once_per_submission
 from safetyops.core.timefmt import campus_today
 from safetyops.drills.models import Drill
@@ -27,10 +28,13 @@ MANAGERS = (Role.PRINCIPAL, Role.SUPERVISOR, Role.SAFETY_ADMIN)
 CLOSERS = (Role.OFFICER, *MANAGERS)
 
 
-def owner_choices(campus_id: int) -> list[tuple[int, str]]:
-    return [
-        (u.id, f"{u.name} ({u.role.replace('_', ' ')})") for u in actions_ops.owners_for(campus_id)
-    ]
+def owner_choices(campus_id: int) -> list:
+    return choices(
+        [
+            (u.id, f"{u.name} ({u.role.replace('_', ' ')})")
+            for u in actions_ops.owners_for(campus_id)
+        ]
+    )
 
 
 def action_form(drill: Drill, problem: str = "") -> ActionForm:

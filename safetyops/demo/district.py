@@ -15,6 +15,7 @@ from safetyops.config import DEMO_PASSWORD
 from safetyops.core.db import utcnow
 from safetyops.demo.certifications import load_demo_certifications
 from safetyops.demo.drills import load_demo_calendar, load_demo_drills
+from safetyops.demo.live import load_demo_live
 from safetyops.demo.postings import load_demo_postings
 from safetyops.demo.rounds import load_demo_rounds
 from safetyops.drills.operations import local_date
@@ -230,6 +231,7 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
     load_demo_calendar(local_date(by_code["AVE"], now))
     history = load_demo_rounds(by_code, users, now)
     history.update(load_demo_drills(by_code, users, now))
+    history.update(load_demo_live(by_code, users, now))
     history.update(load_demo_postings(by_code, users, now))
     history.update(load_demo_certifications(by_code, users, employers[CONTRACTOR], now))
     db.session.commit()

@@ -11,7 +11,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from safetyops.core.forms import CheckboxesField, enum_choices
+from safetyops.core.forms import CheckboxesField, choices, enum_choices
 from safetyops.drills.forms import TYPE_LABELS
 from safetyops.live.domain import LIVE_ACTIONS, TapIssue
 from safetyops.live.models import AreaKind
@@ -37,7 +37,7 @@ ISSUE_LABELS: dict[str, Any] = {
     TapIssue.OTHER: _l("Other problem"),
 }
 ISSUE_CHOICES = enum_choices(TapIssue, ISSUE_LABELS, blank=_l("No problem"))
-ACTION_CHOICES = [(a, TYPE_LABELS[a]) for a in LIVE_ACTIONS]
+ACTION_CHOICES = choices([(a, TYPE_LABELS[a]) for a in LIVE_ACTIONS])
 
 
 class AreaForm(FlaskForm):

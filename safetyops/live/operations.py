@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from safetyops.accounts.models import User
@@ -108,8 +108,9 @@ def set_area_active(area: CampusArea, active: bool) -> None:
 def import_areas(text: str, campus_codes: set[str] | None = None) -> ImportReport:
     """Create or update areas by (campus_code, name); a file with any bad row imports
     nothing. ``campus_codes``: the campuses the importer may change (None: all). A fixed
-    number of queries whatever the file's size: the campuses and the areas are read once,
-    the new areas inserted together."""
+    number of queries whatever the file's size: the campuses and their areas read once, the
+    new areas inserted in one batch, the changed ones updated in one, and one audit event
+    per campus naming what changed."""
     query = select(Campus)
     if campus_codes is not None:
         query = query.where(Campus.code.in_(sorted(campus_codes)))
@@ -124,27 +125,35 @@ def import_areas(text: str, campus_codes: set[str] | None = None) -> ImportRepor
             select(CampusArea).where(CampusArea.campus_id.in_([c.id for c in campuses.values()]))
         )
     }
-    created: list[tuple[CampusArea, dict]] = []
+    created: list[dict[str, Any]] = []
+    updated: list[dict[str, Any]] = []
+    changes: dict[int, dict[str, Any]] = {}
+    now = utcnow()
     for row in parsed.rows:
         campus = campuses[row.pop("campus_code")]
         area = existing.get((campus.id, row["name"]))
         if area is None:
-            area = CampusArea(campus_id=campus.id, **row)
-            db.session.add(area)
-            created.append((area, row))
+            created.append({"campus_id": campus.id, "active": True, "created_at": now, **row})
+            changes.setdefault(campus.id, {}).setdefault("created", []).append(row)
             continue
-        changes = audit.diff(audit.snapshot(area, list(row)), row)
-        if changes:
-            for key, value in row.items():
-                setattr(area, key, value)
-            audit.record("update", "campus_area", area.id, changes, campus_id=campus.id)
+        diff = audit.diff(audit.snapshot(area, list(row)), row)
+        if diff:
+            updated.append({"id": area.id, **row})
+            changes.setdefault(campus.id, {}).setdefault("updated", {})[area.name] = diff
             report.updated += 1
         else:
             report.unchanged += 1
-    db.session.flush()  # the new areas in one batch: their ids for the audit trail
-    for area, row in created:
+    if created:
+        db.session.execute(insert(CampusArea), created)
+    if updated:
+        db.session.execute(update(CampusArea), updated)
+    for campus_id, change in changes.items():
         audit.record(
-            "import", "campus_area", area.id, audit.diff({}, row), campus_id=area.campus_id
+            "import",
+            "campus_area",
+            campus_id,  # the campus whose list of areas the file changed
+            {key: [None, value] for key, value in change.items()},
+            campus_id=campus_id,
         )
     report.created = len(created)
     db.session.commit()

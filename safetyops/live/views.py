@@ -12,7 +12,7 @@ from flask_login import current_user
 from safetyops.accounts.models import Role
 from safetyops.core.access import allow, campus_for, require_campus_access, visible_campuses
 from safetyops.core.errors import ValidationFailed
-from safetyops.core.forms import ButtonForm, apply_errors
+from safetyops.core.forms import ButtonForm, apply_errors, choices
 from safetyops.core.submissions import once_per_submission
 from safetyops.drills.forms import TYPE_LABELS
 from safetyops.extensions import db
@@ -66,7 +66,7 @@ def _areas_page(campus, form, import_form, report=None):
         areas=live_queries.areas_of(campus, include_inactive=True),
         form=form,
         import_form=import_form,
-        kinds=dict(AREA_KIND_CHOICES),
+        kinds={c.value: c.label for c in AREA_KIND_CHOICES},
         button=ButtonForm(),
         report=report,
     )
@@ -139,7 +139,7 @@ def start(code: str):
     campus = campus_for(current_user, code)
     areas = live_queries.areas_of(campus)
     form = StartLiveForm()
-    form.area_ids.choices = [(a.id, a.name) for a in areas]
+    form.area_ids.choices = choices([(a.id, a.name) for a in areas])
     if request.method == "GET":
         form.client_id.data = str(uuid.uuid4())
         form.area_ids.data = [a.id for a in areas]
