@@ -35,6 +35,10 @@ def test_public_endpoints_are_few_and_known(app):
         # Single sign-on: the way to the provider and back, before anyone is signed in.
         "accounts.sso_start",
         "accounts.sso_callback",
+        # Public drill postings: only opted-in campuses' signed-off drills (tests/postings).
+        "postings.public_drills",
+        "postings.public_drills_csv",
+        "postings.public_drills_pdf",
     }
 
 
