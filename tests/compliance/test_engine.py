@@ -193,7 +193,9 @@ class TestSubstitutionAndRealEvents:
 class TestPacks:
     PACKS = Path(__file__).resolve().parents[2] / "safetyops" / "compliance" / "rulepacks"
 
-    @pytest.mark.parametrize("name", ["default", "colorado-ifc", "texas", "oklahoma", "new-york"])
+    @pytest.mark.parametrize(
+        "name", ["default", "colorado-ifc", "texas", "oklahoma", "new-york", "michigan"]
+    )
     def test_bundled_packs_parse(self, name):
         pack = parse_pack((self.PACKS / f"{name}.toml").read_text())
         assert pack.rules
