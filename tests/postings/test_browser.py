@@ -9,9 +9,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_the_public_page_shows_signed_off_drills_and_other_campuses_answer_404(
-    page, live_server
-):
+def test_the_public_page_shows_signed_off_drills_and_other_campuses_answer_404(page, live_server):
     response = page.goto(f"{live_server}/public/AVE/drills")
     assert response is not None and response.status == 200
     expect(page).to_have_title(re.compile("Emergency drill record · Aspen Valley Elementary"))

@@ -472,3 +472,42 @@ def test_the_schedule_export_is_scoped_and_authorized(client, district, plans):
     assert client.get("/drill-schedule.csv?year=abc").status_code == 400
     client.logout()
     assert client.get("/drill-schedule.csv").status_code == 302
+
+
+def test_the_two_school_years_before_stay_public_and_older_ones_leave(client, district):
+    t = district
+    year = t["year"]
+    _sign(_log(t["a"], t["officer_a"], date(year - 2, 10, 6), conducted_by="Kept"), t["admin"])
+    body = client.get("/public/AAA/drills").get_data(as_text=True)
+    assert f'data-year="{school_year_label(year - 2)}"' in body
+    assert f'data-year="{school_year_label(year - 3)}"' not in body
+    rows = list(
+        csv.reader(io.StringIO(client.get("/public/AAA/drills.csv").get_data(as_text=True)))
+    )
+    years = [r[PUBLIC_COLUMNS.index("school_year")] for r in rows[1:]]
+    # Oldest first; the old lockdown is the first of its own school year.
+    assert years == [school_year_label(year - 2)] + [school_year_label(year)] * 2
+    assert rows[1][PUBLIC_COLUMNS.index("count_this_year")] == "1"
+
+
+def test_the_compliance_page_replays_posting_deadlines_on_a_past_day(client, district):
+    from safetyops.compliance.operations import load_pack
+
+    load_pack(POLICY, ["AAA"])
+    client.login(district["principal_a"])
+    first_day = district["first"].local_date
+    page = client.get(f"/campuses/AAA/compliance?as_of={first_day.isoformat()}")
+    body = page.get_data(as_text=True)
+    # On the drill's own day its posting deadline is still ahead.
+    import re
+
+    item = re.search(
+        rf'class="requirement status-(\w+)" data-drill-id="{district["first"].id}"', body
+    )
+    assert item is not None and item.group(1) == "due"
+    # Today the same drill was posted late (the campus opted in after the deadline).
+    body = client.get("/campuses/AAA/compliance").get_data(as_text=True)
+    item = re.search(
+        rf'class="requirement status-(\w+)" data-drill-id="{district["first"].id}"', body
+    )
+    assert item is not None and item.group(1) == "late"
