@@ -14,6 +14,7 @@ NAV_ITEMS = [
     ("campuses.index", _l("Campuses")),
     ("findings.index", _l("Findings")),
     ("rounds.missed", _l("Missed rounds")),
+    ("offline.review", _l("Round review")),
     ("compliance.district", _l("Drills")),
     ("actions.index", _l("Corrective actions")),
     ("reports.weekly_report", _l("Weekly report")),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from safetyops.accounts.models import User
 from safetyops.api.serializers import checkpoint_json
@@ -152,6 +155,9 @@ def review_rows(user: User, start: date, end: date) -> list[ReviewRow]:
     query = select(Round).where(Round.started_at >= since, Round.started_at < until)
     if ids is not None:
         query = query.where(Round.campus_id.in_(ids))
+    query = query.options(
+        selectinload(Round.campus), selectinload(Round.officer), selectinload(Round.plan)
+    )
     rounds = list(db.session.scalars(query.order_by(Round.started_at.desc()).limit(500)))
     results: dict[int, list[RoundResult]] = defaultdict(list)
     if rounds:
@@ -205,4 +211,35 @@ def flagged_rounds_by_campus(
     for round_id, campus_id in campus_of.items():
         if clock[round_id] or domain.round_flags(marks[round_id], pace):
             counts[campus_id] += 1
+    return counts
+
+
+@dataclass
+class RoundTimes:
+    """A round's flags for its page: per result (clock off, late sync) and for the round."""
+
+    by_result: dict[str, tuple[domain.TimeFlag, ...]]
+    round_flags: tuple[domain.RoundFlag, ...]
+
+
+def round_times(results: list[RoundResult]) -> RoundTimes:
+    rules = time_rules()
+    return RoundTimes(
+        {r.id: result_time_flags(r, rules) for r in results},
+        domain.round_flags([mark_of(r) for r in results], pace_rules()),
+    )
+
+
+def flagged_rounds_for(campuses: Sequence[Campus], monday: date) -> dict[int, int]:
+    """The weekly report's count of flagged rounds per campus, for the week from
+    ``monday`` in each campus's own time zone: one query per time zone."""
+    zones: dict[str, list[int]] = defaultdict(list)
+    for campus in campuses:
+        zones[campus.timezone].append(campus.id)
+    counts: dict[int, int] = {}
+    for zone, ids in zones.items():
+        tz = ZoneInfo(zone)
+        start = datetime.combine(monday, time.min, tz).astimezone(UTC)
+        end = datetime.combine(monday + timedelta(days=7), time.min, tz).astimezone(UTC)
+        counts.update(flagged_rounds_by_campus(ids, start, end))
     return counts

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, session, url_for
+from flask import Blueprint, Response, current_app, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import user_logged_in
+from flask_login import current_user, user_logged_in
 
 from safetyops.accounts.models import Role
 from safetyops.core.access import allow, public
+from safetyops.core.db import utcnow
+from safetyops.offline import queries
 from safetyops.rounds.forms import ACTION_CHOICES, FINDING_KIND_CHOICES
 
 bp = Blueprint("offline", __name__)
@@ -116,3 +119,24 @@ def tablet_walk():
 def tablet_scan():
     """A scanned QR label looked up in the tablet's offline copy."""
     return render_template("offline/scan.html")
+
+
+REVIEW_DAYS = (1, 7, 14, 31)
+
+
+@bp.route("/rounds/review")
+@allow(*REVIEWERS)
+def review():
+    """The supervisor's review list: recent rounds with their flags (late sync, clock off,
+    faster than a walk, all by list tap); each round's page shows the raw times."""
+    days = request.args.get("days", type=int) or 7
+    if days not in REVIEW_DAYS:
+        days = 7
+    today = utcnow().date()
+    rows = queries.review_rows(current_user, today - timedelta(days=days - 1), today)
+    only_flagged = request.args.get("flagged") == "1"
+    if only_flagged:
+        rows = [row for row in rows if row.flags]
+    return render_template(
+        "offline/review.html", rows=rows, days=days, choices=REVIEW_DAYS, only_flagged=only_flagged
+    )

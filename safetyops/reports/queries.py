@@ -242,6 +242,12 @@ def build(label: str, campuses: Sequence[Campus], now: datetime | None = None) -
     # Officers' certifications expired or expiring within 30 days (certifications area).
     for campus_id, certs in certification_report.report_sections(campuses, sunday).items():
         sections[campus_id]["certifications"] = certs
+    # Rounds flagged for the supervisor (offline area: too fast, all list taps, clock off,
+    # late sync); a count per campus, the rounds themselves on the review page.
+    from safetyops.offline.queries import flagged_rounds_for
+
+    for campus_id, count in flagged_rounds_for(campuses, monday).items():
+        sections[campus_id]["flagged_rounds"] = count
     for campus in campuses:
         section = sections[campus.id]
         expected, completed = rounds.get((campus.id, label), (0, 0))
@@ -310,6 +316,7 @@ def district_totals(sections: list[dict]) -> dict:
         )
     }  # fmt: skip
     total["completion_pct"] = percent(total["rounds_completed"], total["rounds_expected"])
+    total["flagged_rounds"] = sum(s.get("flagged_rounds", 0) for s in sections)
     total["certifications"] = certification_report.district_section(sections)
     kinds: dict = defaultdict(int)
     drills: dict = {}

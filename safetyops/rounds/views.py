@@ -30,6 +30,7 @@ from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.forms import apply_errors, choices, date_arg
 from safetyops.core.submissions import once_per_submission
 from safetyops.extensions import db
+from safetyops.offline import queries as offline_queries
 from safetyops.rounds import operations as rounds_service
 from safetyops.rounds import photos
 from safetyops.rounds.domain import format_windows
@@ -106,6 +107,7 @@ def walk(round_id: int):
         amend_form=amend_form,
         new_id=lambda: str(uuid.uuid4()),
         now=utcnow(),
+        times=None if walking else offline_queries.round_times(list(round_.results)),
     )
 
 
