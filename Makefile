@@ -62,6 +62,12 @@ messages: install
 	@# pybabel extract (Python, templates, static/js with _t) -> update es, vi... -> compile
 	$(BIN)/python -m safetyops.core.catalogs messages
 
+cluster: install
+	@# compose.yaml's topology without containers: two gunicorn nodes behind a round-robin
+	@# proxy on $(PORT) and two schedulers (one active). Needs SAFETYOPS_DATABASE_URL
+	@# (PostgreSQL), SAFETYOPS_SECRET_KEY and Redis on 127.0.0.1:6379.
+	$(BIN)/python scripts/local_cluster.py --port $(PORT)
+
 vendor:
 	@# Third-party browser files into static/vendor/ (Swagger UI for /api/docs); needs npm.
 	bash scripts/vendor.sh

@@ -85,6 +85,10 @@ class BaseConfig:
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     PHOTO_MAX_BYTES = 8 * 1024 * 1024
+    # Retention (core/retention.py, the daily "retention" job). Photos are evidence: kept
+    # for ever unless the district sets a number of days (e.g. 1095 for three years).
+    PHOTO_RETENTION_DAYS = 0
+    NOTIFICATION_RETENTION_DAYS = 365  # read or emailed notifications older than this go
 
     # A checkpoint with this many findings in this many days is flagged as a repeat offender.
     # Email (SAFETYOPS_SMTP_HOST etc.). No host: notifications stay in the app only.

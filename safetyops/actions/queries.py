@@ -17,11 +17,14 @@ from safetyops.actions.models import CorrectiveAction
 from safetyops.campuses.models import Campus
 from safetyops.extensions import db
 
-_LOAD = (
-    selectinload(CorrectiveAction.owner),
-    selectinload(CorrectiveAction.closed_by),
-    selectinload(CorrectiveAction.campus),
-)
+def _load() -> tuple:
+    # Built per query, not at import: a loader option configures the mappers, which needs
+    # every model imported first (the scheduler's registry imports this module early).
+    return (
+        selectinload(CorrectiveAction.owner),
+        selectinload(CorrectiveAction.closed_by),
+        selectinload(CorrectiveAction.campus),
+    )
 
 
 def for_drills(drill_ids: Iterable[int]) -> dict[int, list[CorrectiveAction]]:
@@ -33,7 +36,7 @@ def for_drills(drill_ids: Iterable[int]) -> dict[int, list[CorrectiveAction]]:
     rows = db.session.scalars(
         select(CorrectiveAction)
         .where(CorrectiveAction.drill_id.in_(ids))
-        .options(*_LOAD)
+        .options(*_load())
         .order_by(CorrectiveAction.status.desc(), CorrectiveAction.due_on, CorrectiveAction.id)
     )
     for action in rows:
@@ -43,7 +46,7 @@ def for_drills(drill_ids: Iterable[int]) -> dict[int, list[CorrectiveAction]]:
 
 def listing(campus_ids: list[int] | None, status: str | None) -> list[CorrectiveAction]:
     """Actions of these campuses (None: all), open first and soonest due; at most 500."""
-    query = select(CorrectiveAction).options(*_LOAD, selectinload(CorrectiveAction.drill))
+    query = select(CorrectiveAction).options(*_load(), selectinload(CorrectiveAction.drill))
     if campus_ids is not None:
         query = query.where(CorrectiveAction.campus_id.in_(campus_ids))
     if status in {s.value for s in ActionStatus}:

@@ -46,6 +46,14 @@ class PhotoStore:
             if not str(path).endswith(".part")
         )
 
+    def delete(self, name: str) -> bool:
+        """Remove a stored file; False when it was already gone (retention runs again)."""
+        path = self._path(name)
+        if not self.fs.exists(path):
+            return False
+        self.fs.rm_file(path)
+        return True
+
     def read(self, name: str) -> bytes | None:
         path = self._path(name)
         if not self.fs.exists(path):

@@ -187,7 +187,12 @@ def photo(result_id: str):
     require_campus_access(current_user, result.round.campus_id)
     stored = photos.photo_bytes(result)
     if stored is None:
-        return render_template("errors/error.html", code=404, message=_("No photo.")), 404
+        message = (
+            _("This photo was removed under the district's photo retention period.")
+            if result.photo
+            else _("No photo.")
+        )
+        return render_template("errors/error.html", code=404, message=message), 404
     data, mimetype = stored
     # Evidence photos are private: the after-request hook marks them no-store.
     return Response(data, mimetype=mimetype)

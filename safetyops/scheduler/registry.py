@@ -19,7 +19,7 @@ from safetyops.audit import ledger
 from safetyops.audit import operations as audit
 from safetyops.certifications import tasks as certifications
 from safetyops.compliance import tasks as reminders
-from safetyops.core import observability
+from safetyops.core import observability, retention
 from safetyops.core.db import utcnow
 from safetyops.extensions import db
 from safetyops.notifications import operations as notifications
@@ -102,6 +102,12 @@ def jobs() -> dict[str, Job]:
                 "officers' certificates about to expire (CERTIFICATION_REMINDER_DAYS), "
                 "escalation once expired",
                 lambda: CronTrigger(hour=remind_h, minute=remind_m, timezone=zone),
+            ),
+            Job(
+                "retention",
+                lambda ctx: retention.run(ctx.now),
+                "old notifications and, if the district sets a period, old photos",
+                lambda: CronTrigger(hour=3, minute=15, timezone=zone),
             ),
             Job(
                 "deliver-email",
