@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from safetyops.calendar.schemas import CalendarRow
 from safetyops.core.csv import ParsedFile, RowError, check_unique, read_csv, row_problems
 
@@ -17,7 +19,7 @@ def parse_calendar(text: str, known_campus_codes: set[str]) -> ParsedFile:
         values = {**v, "kind": v["kind"].lower(), "end_date": v["end_date"] or None}
         row, problems = row_problems(CalendarRow, values)
         if code is not None and code not in known_campus_codes:
-            problems.insert(0, f"unknown campus_code {v['campus_code']!r}")
+            problems.insert(0, _("unknown campus_code %(value)s", value=repr(v["campus_code"])))
         result.errors.extend(RowError(line, p) for p in problems)
         if isinstance(row, CalendarRow) and not problems:
             result.rows.append(

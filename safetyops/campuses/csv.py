@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+
 from safetyops.campuses.models import CheckpointKind, ExpectedState, GradeBand
 from safetyops.campuses.schemas import CODE_PATTERN, CODE_WORDING, CampusRow, CheckpointRow
 from safetyops.core.csv import ParsedFile, RowError, check_unique, read_csv, row_problems
@@ -24,7 +26,12 @@ def parse_campuses(text: str, known_timezones: set[str]) -> ParsedFile:
         band = v.get("grade_band", "").lower() or None
         row, problems = row_problems(CampusRow, {**v, "grade_band": band}, CODE_WORDING)
         if v["timezone"] and v["timezone"] not in known_timezones:
-            problems.append(f"unknown timezone {v['timezone']!r} (use e.g. America/Denver)")
+            problems.append(
+                _(
+                    "unknown timezone %(value)s (use e.g. America/Denver)",
+                    value=repr(v["timezone"]),
+                )
+            )
         result.errors.extend(RowError(line, p) for p in problems)
         if isinstance(row, CampusRow) and not problems:
             result.rows.append(
@@ -60,7 +67,7 @@ def parse_checkpoints(text: str, known_campus_codes: set[str]) -> ParsedFile:
         }
         row, problems = row_problems(CheckpointRow, values)
         if code not in known_campus_codes:
-            problems.insert(0, f"unknown campus_code {v['campus_code']!r}")
+            problems.insert(0, _("unknown campus_code %(value)s", value=repr(v["campus_code"])))
         position[code] = position.get(code, 0) + 1
         result.errors.extend(RowError(line, p) for p in problems)
         if isinstance(row, CheckpointRow) and not problems:

@@ -1,6 +1,8 @@
 """Validating CSV files as a whole: every bad row reported with its line number.
 
-Pure functions over text; the services decide what to write once a file is clean.
+Pure functions over text; the services decide what to write once a file is clean. The
+messages are translated (gettext: the request's language on a page, English on the CLI);
+column names and values stay as written in the file.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
 
@@ -21,7 +24,7 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return _("line %(line)d: %(message)s", line=self.line, message=self.message)
 
 
 @dataclass
@@ -45,11 +48,11 @@ def read_csv(
     unknown = [c for c in header if c not in required and c not in optional]
     errors = []
     if not header:
-        return [], [RowError(1, "the file is empty; expected a header row")]
+        return [], [RowError(1, _("the file is empty; expected a header row"))]
     if missing:
-        errors.append(RowError(1, f"missing column(s): {', '.join(missing)}"))
+        errors.append(RowError(1, _("missing column(s): %(columns)s", columns=", ".join(missing))))
     if unknown:
-        errors.append(RowError(1, f"unknown column(s): {', '.join(unknown)}"))
+        errors.append(RowError(1, _("unknown column(s): %(columns)s", columns=", ".join(unknown))))
     if errors:
         return [], errors
     reader.fieldnames = header
@@ -57,18 +60,18 @@ def read_csv(
     for record in reader:
         line = reader.line_num
         if None in record:
-            errors.append(RowError(line, "more values than columns"))
+            errors.append(RowError(line, _("more values than columns")))
             continue
         values = {k: (v or "").strip() for k, v in record.items()}
         if any("\x00" in value for value in values.values()):
             # A NUL byte is a binary file or an attack; a database text column refuses it.
-            errors.append(RowError(line, "contains a NUL byte"))
+            errors.append(RowError(line, _("contains a NUL byte")))
             continue
         if not any(values.values()):
             continue  # blank line
         rows.append((line, values))
     if not rows and not errors:
-        errors.append(RowError(1, "the file has a header but no rows"))
+        errors.append(RowError(1, _("the file has a header but no rows")))
     return rows, errors
 
 
@@ -80,7 +83,9 @@ def check_unique(
     for line, values in rows:
         k = key(values)
         if k in seen:
-            errors.append(RowError(line, f"{label} repeats line {seen[k]}"))
+            errors.append(
+                RowError(line, _("%(key)s repeats line %(line)d", key=label, line=seen[k]))
+            )
         else:
             seen[k] = line
     return errors
@@ -121,21 +126,28 @@ def _reads_as(error: Any, wording: dict[str, str]) -> str:
     name = ".".join(str(part) for part in error.get("loc", ())) or "row"
     value, kind, ctx = error.get("input"), error.get("type", ""), error.get("ctx") or {}
     if kind in ("missing", "string_too_short"):
-        return f"{name} is empty"
+        return _("%(name)s is empty", name=name)
     if kind == "string_too_long":
-        return f"{name} is longer than {ctx.get('max_length')} characters"
+        return _("%(name)s is longer than %(n)s characters", name=name, n=ctx.get("max_length"))
     if kind in ("enum", "literal_error"):
-        return f"{name} {value!r} must be one of {ctx.get('expected')}"
+        return _(
+            "%(name)s %(value)s must be one of %(expected)s",
+            name=name, value=repr(value), expected=ctx.get("expected"),
+        )  # fmt: skip
     if kind in ("int_parsing", "int_from_float", "int_type"):
-        return f"{name} {value!r} is not a whole number"
+        return _("%(name)s %(value)s is not a whole number", name=name, value=repr(value))
     if kind.startswith("datetime") or kind == "timezone_naive":
-        return f"{name} {value!r} is not a date and time (YYYY-MM-DDTHH:MM, local time)"
+        return _(
+            "%(name)s %(value)s is not a date and time (YYYY-MM-DDTHH:MM, local time)",
+            name=name, value=repr(value),
+        )  # fmt: skip
     if kind.startswith("date"):
-        return f"{name} {value!r} is not a date (YYYY-MM-DD)"
+        return _("%(name)s %(value)s is not a date (YYYY-MM-DD)", name=name, value=repr(value))
     if kind == "bool_parsing":
-        return f"{name} {value!r} must be true or false"
+        return _("%(name)s %(value)s must be true or false", name=name, value=repr(value))
     if kind == "string_pattern_mismatch":
-        return f"{name} {value!r} {wording.get(name, 'has the wrong form')}"
+        how = wording.get(name) or _("has the wrong form")
+        return f"{name} {value!r} {how}"
     message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
     # A rule's own sentence (a validator's ValueError or PydanticCustomError "rule").
     return message if kind in ("value_error", "rule") else f"{name} {value!r}: {message}"

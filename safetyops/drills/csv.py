@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask_babel import gettext as _
+
 from safetyops.core.csv import ParsedFile, RowError, check_unique, read_csv, row_problems
 from safetyops.drills.schemas import DrillRow
 
@@ -26,10 +28,10 @@ def parse_drills(
         problems = []
         code = v["campus_code"].upper()
         if code and code not in known_campus_codes:
-            problems.append(f"unknown campus_code {v['campus_code']!r}")
+            problems.append(_("unknown campus_code %(value)s", value=repr(v["campus_code"])))
         drill_type = type_of(v["type"]) if v["type"] else None
         if v["type"] and drill_type is None:
-            problems.append(f"unknown drill type {v['type']!r}")
+            problems.append(_("unknown drill type %(value)s", value=repr(v["type"])))
         problems.extend(shape)
         result.errors.extend(RowError(line, p) for p in problems)
         if isinstance(row, DrillRow) and not problems:

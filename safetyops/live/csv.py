@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from safetyops.core.csv import ParsedFile, RowError, check_unique, read_csv, row_problems
 from safetyops.live.schemas import AreaRow
 
@@ -21,7 +23,7 @@ def parse_areas(text: str, known_campus_codes: set[str]) -> ParsedFile:
         }
         row, problems = row_problems(AreaRow, values)
         if code not in known_campus_codes:
-            problems.insert(0, f"unknown campus_code {v['campus_code']!r}")
+            problems.insert(0, _("unknown campus_code %(value)s", value=repr(v["campus_code"])))
         position[code] = position.get(code, 0) + 1
         result.errors.extend(RowError(line, p) for p in problems)
         if isinstance(row, AreaRow) and not problems:
