@@ -136,6 +136,7 @@ def campus_for(user: User, code: str, include_inactive: bool = False) -> Campus:
     campus = db.session.scalar(visible_campuses(user, include_inactive).where(Campus.code == code))
     if campus is None:
         abort(404)
+    g.campus_id = campus.id  # for the request's log lines
     return campus
 
 
@@ -143,3 +144,4 @@ def require_campus_access(user: User, campus_id: int) -> None:
     """404 unless ``user`` may see the campus (for objects reached by their own id)."""
     if not can_see_campus(user, campus_id):
         abort(404)
+    g.campus_id = campus_id  # for the request's log lines

@@ -39,12 +39,14 @@ EMAILS = Counter("safetyops_emails_total", "Emails by outcome", ["outcome"])
 
 
 class RequestContextFilter(logging.Filter):
-    """Adds ``request_id`` and ``user_id`` to each log record (empty outside a request)."""
+    """Adds ``request_id``, ``user_id`` and ``campus_id`` (once the request has checked
+    access to a campus) to each log record; empty outside a request."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = g.get("request_id", "") if has_request_context() else ""
         user = g.get("_login_user") if has_request_context() else None
         record.user_id = getattr(user, "id", "") if user is not None else ""
+        record.campus_id = g.get("campus_id", "") if has_request_context() else ""
         return True
 
 
@@ -55,7 +57,8 @@ def configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(
         JsonFormatter(
-            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s "
+            "%(campus_id)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         )
     )

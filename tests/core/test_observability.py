@@ -30,6 +30,34 @@ def test_logs_are_json_lines_with_the_request_id(app, client):
     assert line["request_id"] == "tablet-42"
 
 
+@pytest.mark.config(LOG_FORMAT="json")
+def test_log_lines_name_the_user_and_the_campus_once_access_is_checked(app, client, two_campuses):
+    from flask import g
+    from flask_login import current_user
+
+    from safetyops.core.access import campus_for
+
+    stream = io.StringIO()
+    app.logger.handlers[0].setStream(stream)
+
+    @app.route("/_log/<code>")
+    def _log_campus(code):  # a route only this test adds
+        campus_for(current_user, code)
+        app.logger.warning("campus page")
+        return str(g.campus_id)
+
+    from safetyops.core.access import allow
+
+    allow()(_log_campus)
+    officer = two_campuses["officer_a"]
+    client.login(officer)
+    assert client.get(f"/_log/{two_campuses['a'].code}").status_code == 200
+    line = json.loads(stream.getvalue().strip().splitlines()[-1])
+    assert line["user_id"] == officer.id
+    assert line["campus_id"] == two_campuses["a"].id
+    assert client.get(f"/_log/{two_campuses['b'].code}").status_code == 404  # not theirs
+
+
 @pytest.fixture(autouse=True)
 def _loggers_restored():
     """JSON logging replaces handlers on shared loggers: put them back for other tests."""
