@@ -116,8 +116,9 @@
     });
   }
 
-  // Background Sync: the browser wakes the service worker to send when the connection is
-  // back, even if no SafetyOps page is open (Chromium; elsewhere the page's own triggers).
+  // Background Sync: after a failed send, the browser wakes the service worker to send
+  // when the connection is back, even if no SafetyOps page is open (Chromium; elsewhere
+  // the page's own triggers). While a page can send, the page sends.
   function askForSync() {
     if (!inPage || !navigator.serviceWorker || !navigator.serviceWorker.ready) { return; }
     navigator.serviceWorker.ready.then(function (registration) {
@@ -151,7 +152,6 @@
       };
     }).then(function () {
       changed();
-      askForSync();
       setTimeout(flush, 0);
       return entry;
     });
@@ -341,6 +341,7 @@
       lastError = error && error.retryIn ? error.message : _t("No connection; kept on this tablet.");
       retryAt = Date.now() + wait;
       retryTimer = setTimeout(flush, wait);
+      askForSync();  // the browser may send before this page comes back
       return changed();
     });
   }

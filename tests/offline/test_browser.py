@@ -3,12 +3,16 @@ service worker, one outbox for every write, nothing lost or doubled, trusted tim
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from safetyops.drills.models import Drill, MedicalCall
 from safetyops.extensions import db
-from safetyops.rounds.models import Round
+from safetyops.rounds import operations as rounds
+from safetyops.rounds.models import Round, RoundResult
 from tests.browser import go_offline, go_online, sign_in
 
 pytestmark = pytest.mark.browser
@@ -100,3 +104,93 @@ def test_a_round_walked_offline_is_stored_exactly_once(context, page, demo_serve
             )
             == 1
         )
+
+
+def test_a_drill_and_a_medical_call_logged_offline_are_stored_once(context, page, demo_server):
+    base, app, counter = demo_server
+    with app.app_context():
+        drills_before = db.session.scalar(select(func.count()).select_from(Drill))
+        calls_before = db.session.scalar(select(func.count()).select_from(MedicalCall))
+    sign_in(page, base, "officer@demo.local")
+    ready_for_offline(page)
+    go_offline(context, counter)
+
+    page.goto(f"{base}/campuses/AVE/drills/new")  # the kept copy
+    page.fill("input[name=evacuation_location]", "Bus loop")
+    page.locator("form[data-outbox] button[type=submit]").click()
+    expect(page.locator("[data-outbox-message]")).to_contain_text("Kept on this tablet")
+    page.goto(f"{base}/campuses/AVE/medical/new")
+    page.fill("input[name=location]", "Gym, north bleachers")
+    page.locator("form[data-outbox] button[type=submit]").click()
+    expect(page.locator("[data-outbox-message]")).to_contain_text("Kept on this tablet")
+    expect(indicator(page)).to_contain_text("2 waiting")
+    assert counter.writes_while_offline() == []
+
+    go_online(context, counter)
+    page.locator("[data-outbox-sync]").click()
+    expect(indicator(page)).to_have_text("All saved", timeout=20_000)
+    page.locator("[data-outbox-sync]").click()  # sending again sends nothing twice
+    expect(indicator(page)).to_have_text("All saved")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Drill)) == drills_before + 1
+        assert db.session.scalar(select(func.count()).select_from(MedicalCall)) == calls_before + 1
+        drill = db.session.scalars(select(Drill).order_by(Drill.id.desc())).first()
+        assert drill.evacuation_location == "Bus loop"
+
+
+def test_a_refused_entry_stays_visible_with_the_reason(context, page, demo_server):
+    base, app, counter = demo_server
+    sign_in(page, base, "officer@demo.local")
+    ready_for_offline(page)
+    page.locator(".agenda-item", has_text="Morning exterior door check").filter(
+        has_text="Aspen Valley Elementary"
+    ).first.locator("form.start-form button").click()
+    expect(page.locator("#walk[data-ready='1']")).to_have_count(1)
+    round_id = int(page.url.rsplit("/", 1)[1])
+    go_offline(context, counter)
+    first = page.locator(".checklist .stop").first
+    first.locator(".ok-form button").click()
+    expect(indicator(page)).to_contain_text("1 waiting")
+    # meanwhile the round is finished from another tablet: this result can no longer join it
+    with app.app_context():
+        rounds.complete_round(db.session.get(Round, round_id), "finished on the other tablet")
+        db.session.remove()
+    go_online(context, counter)
+    page.locator("[data-outbox-sync]").click()
+    expect(indicator(page)).to_contain_text("1 refused: the round is completed", timeout=20_000)
+    expect(first).to_contain_text("refused: the round is completed")
+    page.goto(f"{base}/")  # kept, never dropped: still shown on the next page
+    expect(indicator(page)).to_contain_text("1 refused")
+    page.locator("#outbox-status summary").click()
+    expect(page.locator("#outbox-status [data-outbox-list] li")).to_contain_text(
+        "refused: the round is completed; corrections are amendments"
+    )
+
+
+def test_a_fast_device_clock_gets_a_corrected_time_and_a_flag(context, page, demo_server):
+    base, app, _counter = demo_server
+    fast = timedelta(minutes=20)
+    page.clock.install(time=datetime.now(UTC) + fast)  # the tablet's clock runs 20 min ahead
+    sign_in(page, base, "officer@demo.local")
+    page.locator(".agenda-item", has_text="Morning exterior door check").filter(
+        has_text="Aspen Valley Elementary"
+    ).first.locator("form.start-form button").click()
+    expect(page.locator("#walk[data-ready='1']")).to_have_count(1)
+    round_id = int(page.url.rsplit("/", 1)[1])
+    first = page.locator(".checklist .stop").first
+    first.locator(".ok-form button").click()
+    expect(first).to_have_attribute("data-saved", "saved", timeout=15_000)
+    expect(indicator(page)).to_have_text("All saved")
+    with app.app_context():
+        (result,) = db.session.scalars(select(RoundResult).where(RoundResult.round_id == round_id))
+        skew = result.sent_at - result.received_at
+        assert timedelta(minutes=19) < skew < timedelta(minutes=21)
+        assert abs(result.corrected_at - result.received_at) < timedelta(minutes=1)
+        assert result.recorded_at - result.corrected_at > timedelta(minutes=19)
+        assert result.capture == "list"
+        db.session.remove()
+    page.fill("#reason", "Testing the clock")
+    page.locator("#finish-form button").click()
+    expect(page.locator("main")).to_contain_text("Finished", timeout=15_000)
+    expect(page.locator(".result-flags [data-flag='clock_off']")).to_have_count(1)
+    expect(page.locator(".result-flags").first).to_contain_text("clock off")
