@@ -229,7 +229,7 @@ def test_planned_drills_and_the_ical_feed(client, db, term):
     )
     assert response.status_code == 302
     page = client.get("/campuses/AAA/compliance?as_of=2026-09-01").get_data(as_text=True)
-    assert "2026-09-04" in page and "2nd period" in page
+    assert "Sep 4, 2026" in page and "2nd period" in page
     created = client.post("/campuses/AAA/calendar-feed").get_data(as_text=True)
     url = (
         created.split('id="feed-url" class="feed-url" aria-label')[0]
