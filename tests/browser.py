@@ -111,6 +111,7 @@ class Counter:
         self.app = app
         self.paths: list[str] = []
         self.offline = False
+        self.api_down = False  # the API answers 503 (pages still load): entries wait
         self.while_offline: list[str] = []
 
     def __call__(self, environ, start_response):
@@ -120,6 +121,9 @@ class Counter:
             self.while_offline.append(path)
             start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
             return [b"offline"]
+        if self.api_down and environ.get("PATH_INFO", "").startswith("/api/"):
+            start_response("503 Service Unavailable", [("Retry-After", "1")])
+            return [b""]
         return self.app(environ, start_response)
 
     def writes_while_offline(self) -> list[str]:

@@ -194,3 +194,45 @@ def test_a_fast_device_clock_gets_a_corrected_time_and_a_flag(context, page, dem
     expect(page.locator("main")).to_contain_text("Finished", timeout=15_000)
     expect(page.locator(".result-flags [data-flag='clock_off']")).to_have_count(1)
     expect(page.locator(".result-flags").first).to_contain_text("clock off")
+
+
+def test_unsent_entries_survive_sign_out_and_go_only_under_their_officer(
+    context, page, demo_server
+):
+    base, app, counter = demo_server
+    sign_in(page, base, "officer@demo.local")
+    page.locator(".agenda-item", has_text="Morning exterior door check").filter(
+        has_text="Aspen Valley Elementary"
+    ).first.locator("form.start-form button").click()
+    expect(page.locator("#walk[data-ready='1']")).to_have_count(1)
+    round_id = int(page.url.rsplit("/", 1)[1])
+    counter.api_down = True  # the server cannot take entries: they wait on the tablet
+    page.locator(".checklist .stop").first.locator(".ok-form button").click()
+    expect(indicator(page)).to_contain_text("1 waiting")
+
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
+    page.locator("form[action$='/logout'] button").click()
+    assert "1 entries are not sent yet" in messages[0]
+    expect(indicator(page)).to_contain_text("1 waiting")  # still signed in
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("form[action$='/logout'] button").click()
+    page.wait_for_url("**/login*")
+
+    counter.api_down = False
+    sign_in(page, base, "supervisor@demo.local")  # another officer on the same tablet
+    expect(indicator(page)).to_have_text("All saved")  # not theirs to see or send
+    page.locator("[data-outbox-sync]").click()
+    page.wait_for_timeout(1000)
+    with app.app_context():
+        stored = select(func.count()).select_from(RoundResult)
+        assert db.session.scalar(stored.where(RoundResult.round_id == round_id)) == 0
+        db.session.remove()
+    page.locator("form[action$='/logout'] button").click()
+    page.wait_for_url("**/login*")
+
+    sign_in(page, base, "officer@demo.local")  # the officer's next sign-in sends it
+    expect(indicator(page)).to_have_text("All saved", timeout=15_000)
+    with app.app_context():
+        stored = select(func.count()).select_from(RoundResult)
+        assert db.session.scalar(stored.where(RoundResult.round_id == round_id)) == 1
