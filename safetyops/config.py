@@ -116,6 +116,12 @@ class BaseConfig:
 
     REPEAT_OFFENDER_THRESHOLD = 3
     REPEAT_OFFENDER_DAYS = 30
+    # The tablet offline (issue 11): a device clock more than this far off is flagged
+    # "clock off"; an entry received this long after its (corrected) tap, "late sync"; a
+    # round with more checkpoints marked in one minute than this, "faster than a walk".
+    OFFLINE_CLOCK_SKEW_MINUTES = 5
+    OFFLINE_LATE_SYNC_HOURS = 4
+    ROUND_MAX_CHECKPOINTS_PER_MINUTE = 6
     DEFAULT_TIMEZONE = "America/Denver"
 
 
