@@ -51,6 +51,12 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("admin", "rule packs", "/admin/rule-packs", 200),
     ("admin", "calendars", "/admin/calendar", 200),
     ("admin", "audit trail", "/admin/audit", 200),
+    # Certifications, firms and staff training (issue 14).
+    ("officer", "my certifications", "/certifications/", 200),
+    ("supervisor", "officers' certifications", "/certifications/", 200),
+    ("principal", "staff training", "/campuses/AVE/training", 200),
+    ("admin", "security firms", "/admin/firms", 200),
+    ("admin", "kinds of certification", "/admin/certification-kinds", 200),
 ]
 
 # The officer's pages, read outdoors on a tablet: AAA contrast (7:1 for text).
