@@ -511,3 +511,24 @@ def test_the_compliance_page_replays_posting_deadlines_on_a_past_day(client, dis
         rf'class="requirement status-(\w+)" data-drill-id="{district["first"].id}"', body
     )
     assert item is not None and item.group(1) == "late"
+
+
+@pytest.mark.config(WTF_CSRF_ENABLED=False)
+def test_ten_identical_cancellations_at_once_store_one(district, db, token_for, parallel):
+    headers = token_for(district["principal_a"])
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "submission_id": str(uuid.uuid4()),
+        "drill_type": "shelter",
+        "scheduled_for": (_today() - timedelta(days=1)).isoformat(),
+        "kind": "missed",
+        "reason": "Severe weather closed the school early",
+    }
+    statuses = parallel("POST", "/campuses/AAA/drills/cancelled/new", headers=headers, data=data)
+    assert all(s < 500 for s in statuses), statuses
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(DrillCancellation)) == 1
+    events = db.session.execute(
+        text("SELECT count(*) FROM audit_event WHERE entity_type = 'drill_cancellation'")
+    ).scalar()
+    assert events == 1
