@@ -11,6 +11,7 @@ from safetyops.accounts.admin_forms import UserForm
 from safetyops.accounts.models import Employer, User
 from safetyops.accounts.views import bp
 from safetyops.campuses.models import Campus
+from safetyops.certifications import queries as certifications
 from safetyops.core.access import admin_only
 from safetyops.core.errors import ValidationFailed
 from safetyops.core.forms import ButtonForm, apply_errors, choices
@@ -44,7 +45,11 @@ def _user_fields(form: UserForm) -> dict:
 @admin_only
 def users():
     rows = db.session.scalars(select(User).order_by(User.active.desc(), User.role, User.name))
-    return render_template("accounts/users.html", users=list(rows), button=ButtonForm())
+    # Officers' assignments carry a flag when a certification has expired or expires soon.
+    flags = certifications.officer_flags(certifications.today())
+    return render_template(
+        "accounts/users.html", users=list(rows), button=ButtonForm(), cert_flags=flags
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -299,3 +299,19 @@ def training_requirements(campus: Campus, as_of: date) -> list[Requirement]:
     ]
     calendar = calendars_for([campus])[campus.id]
     return evaluate_training(rules, calendar, facts, as_of, year)
+
+
+def officer_flags(today: date, officer_ids: Iterable[int] | None = None) -> dict[int, str]:
+    """Officers with a current certificate expired (``expired``) or expiring within 30 days
+    (``expiring``) on ``today``: for lists of staff that show one flag per person."""
+    query = select(Certification).where(Certification.withdrawn_at.is_(None))
+    if officer_ids is not None:
+        query = query.where(Certification.officer_id.in_(list(officer_ids)))
+    out: dict[int, str] = {}
+    for current in domain.current(fact(c) for c in db.session.scalars(query)):
+        state = domain.state(current.expires_on, today)
+        if state == CertificationState.EXPIRED:
+            out[current.officer_id] = str(state)
+        elif state == CertificationState.EXPIRING:
+            out.setdefault(current.officer_id, str(state))
+    return out

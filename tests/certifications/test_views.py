@@ -263,6 +263,11 @@ def test_expired_and_expiring_flags(client, two_campuses, add_cert):
     client.login(two_campuses["admin"])
     page = client.get("/certifications/").get_data(as_text=True)
     assert 'data-flag="expired"' in page
+    users = client.get("/admin/users").get_data(as_text=True)  # each officer's assignment
+    row = users[users.index(officer.email) :].split("</tr>")[0]
+    assert 'data-flag="expired"' in row
+    other_row = users[users.index(two_campuses["officer_b"].email) :].split("</tr>")[0]
+    assert "data-flag" not in other_row
     home = client.get("/").get_data(as_text=True)
     assert home.count('data-state="expired"') == 1
     client.logout()
