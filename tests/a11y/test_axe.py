@@ -51,6 +51,7 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("admin", "rule packs", "/admin/rule-packs", 200),
     ("admin", "calendars", "/admin/calendar", 200),
     ("admin", "audit trail", "/admin/audit", 200),
+    ("admin", "error page: bad request", "/reports/weekly?week=not-a-week", 400),
     # Certifications, firms and staff training (issue 14).
     ("officer", "my certifications", "/certifications/", 200),
     ("supervisor", "officers' certifications", "/certifications/", 200),

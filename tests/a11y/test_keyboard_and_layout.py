@@ -97,9 +97,22 @@ def test_the_skip_link_comes_first_on_the_sign_in_page_too(browser, demo_server)
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/rounds/{round}", "/campuses/AVE/medical/new"])
-def test_every_control_is_reached_by_tab_with_a_visible_focus_ring(browser, demo_server, path):
-    context, page = _officer_page(browser, demo_server)
+@pytest.mark.parametrize(
+    "role, path",
+    [
+        ("officer", "/"),
+        ("officer", "/rounds/{round}"),
+        ("officer", "/campuses/AVE/medical/new"),
+        ("principal", "/findings"),
+        ("admin", "/admin/users"),
+    ],
+)
+def test_every_control_is_reached_by_tab_with_a_visible_focus_ring(
+    browser, demo_server, role, path
+):
+    context = _context(browser, "en-US")
+    page = context.new_page()
+    sign_in_as(page, demo_server.url, role)
     page.goto(demo_server.path(path))
     page.evaluate(f"window.__controls = ({CONTROLS})()")
     expected = page.evaluate("window.__controls.length")
@@ -255,4 +268,25 @@ def test_login_error_is_tied_to_the_field_and_announced(browser, demo_server):
     error = page.locator(f"#{described.split()[0]}")
     expect(error).to_have_class("error")
     expect(error).not_to_be_empty()
+    context.close()
+
+
+def test_sign_in_fields_name_their_purpose(browser, demo_server):
+    """WCAG 1.3.5: the staff member's own sign-in details carry autocomplete purposes."""
+    context = _context(browser, "en-US")
+    page = context.new_page()
+    page.goto(demo_server.path("/login"))
+    expect(page.locator("input[name=email]")).to_have_attribute("autocomplete", "username")
+    expect(page.locator("input[name=password]")).to_have_attribute(
+        "autocomplete", "current-password"
+    )
+    sign_in_as(page, demo_server.url, "officer")
+    page.goto(demo_server.path("/account/password"))
+    expect(page.locator("input[name=current_password]")).to_have_attribute(
+        "autocomplete", "current-password"
+    )
+    for name in ("new_password", "confirm"):
+        expect(page.locator(f"input[name={name}]")).to_have_attribute(
+            "autocomplete", "new-password"
+        )
     context.close()
