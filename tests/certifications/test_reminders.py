@@ -129,3 +129,19 @@ def test_the_officers_own_supervisor_role_is_not_notified_twice(
     add_cert(officer=supervisor)
     run_job("certification-reminders", as_of=EXPIRES - timedelta(days=7))
     assert len(_subjects(db, supervisor)) == 1
+
+
+def test_supervisors_of_each_campus_the_officer_serves_hear_once(
+    db, mail, make_user, two_campuses, add_cert
+):
+    a, b = two_campuses["a"], two_campuses["b"]
+    both = make_user("officer", [a, b])
+    supervisor_b = make_user("supervisor", [b])
+    supervisor_both = make_user("supervisor", [a, b])
+    elsewhere = make_user("supervisor", [])
+    add_cert(officer=both)
+    run_job("certification-reminders", as_of=EXPIRES - timedelta(days=30))
+    for person in (both, two_campuses["supervisor_a"], supervisor_b, supervisor_both):
+        assert len(_subjects(db, person)) == 1, person
+    assert _subjects(db, elsewhere) == [] and _subjects(db, two_campuses["admin"]) == []
+    assert len(mail.inbox.to(supervisor_both.email)) == 1

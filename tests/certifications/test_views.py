@@ -415,3 +415,29 @@ def test_kinds_are_a_list_the_safety_department_edits(client, db, two_campuses, 
     assert refused.status_code == 400 and certs(db) == 0
     db.session.refresh(firearms)
     assert firearms.active is False
+
+
+def test_an_officer_on_two_campuses_is_reported_on_both_and_once_for_the_district(
+    db, make_user, two_campuses, add_cert
+):
+    from safetyops.reports import queries as reports
+
+    both = make_user("officer", [two_campuses["a"], two_campuses["b"]], name="Two Campus")
+    add_cert(officer=both, expires=date(2026, 11, 1), issued=date(2024, 11, 1))
+    data = reports.build("2026-W47", [two_campuses["a"], two_campuses["b"]])
+    entry = {"officer": "Two Campus", "kind": "CPR/AED", "expires": "2026-11-01"}
+    for section in data["campuses"]:
+        assert section["certifications"]["expired"] == [entry], section["code"]
+    assert data["district"]["certifications"]["expired"] == [entry]
+
+
+def test_a_supervisor_without_campuses_sees_only_themself(db, make_user, two_campuses, add_cert):
+    lonely = make_user("supervisor", [])
+    add_cert()
+    add_cert(officer=lonely)
+    assert queries.visible_officer_ids(lonely) == {lonely.id}
+    assert queries.visible_officer_ids(two_campuses["viewer"]) is None
+    assert queries.visible_officer_ids(two_campuses["principal_a"]) == {
+        two_campuses["officer_a"].id,
+        two_campuses["supervisor_a"].id,
+    }
