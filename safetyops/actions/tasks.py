@@ -5,15 +5,33 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from safetyops.actions import domain
 from safetyops.actions import queries as actions
 from safetyops.campuses.models import Campus
 from safetyops.extensions import db
+from safetyops.notifications import kinds
 from safetyops.notifications import operations as notifications
+from safetyops.notifications.kinds import notification_kind
 from safetyops.notifications.operations import Message
 from safetyops.scheduler.context import JobContext, link_to
+
+
+@notification_kind("action_overdue")
+def _action_overdue(p: dict) -> tuple[str, str]:
+    subject = ngettext(
+        "%(campus)s: corrective action overdue by %(num)d day",
+        "%(campus)s: corrective action overdue by %(num)d days",
+        p["days"], campus=p["campus"],
+    )  # fmt: skip
+    body = _(
+        "%(action)s (owner %(owner)s, due %(day)s). Close it with what was done, or reassign it.",
+        action=p["description"], owner=p["owner"], day=kinds.day(p["due"]),
+    )  # fmt: skip
+    return subject, body
 
 
 def run(ctx: JobContext) -> dict[str, int]:
@@ -35,11 +53,13 @@ def run(ctx: JobContext) -> dict[str, int]:
         message = Message(
             key=f"action-overdue:{action.id}",
             kind="action_overdue",
-            subject=f"{campus.name}: corrective action overdue by {days} day(s)",
-            body=(
-                f"{action.description} (owner {action.owner.name}, due "
-                f"{action.due_on.isoformat()}). Close it with what was done, or reassign it."
-            ),
+            params={
+                "campus": campus.name,
+                "days": days,
+                "description": action.description,
+                "owner": action.owner.name,
+                "due": action.due_on.isoformat(),
+            },  # fmt: skip
             link=link_to("drills.show", drill_id=action.drill_id) + f"#action-{action.id}",
             campus_id=campus.id,
         )

@@ -49,6 +49,7 @@ KIND_MODULES = (
     "safetyops.findings.tasks",
     "safetyops.reports.tasks",
     "safetyops.certifications.tasks",
+    "safetyops.actions.tasks",
 )
 _loaded = False
 

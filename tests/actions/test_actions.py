@@ -237,5 +237,5 @@ def test_an_overdue_action_is_reminded_once_to_its_owner_and_the_principal(
     assert sorted(n.user_id for n in rows) == sorted([site["officer_a"].id, site["principal_a"].id])
     assert all(n.link.endswith(f"#action-{action.id}") for n in rows)
     subjects = smtp.inbox.subjects(site["officer_a"].email)
-    assert subjects == ["Campus AAA: corrective action overdue by 1 day(s)"]
+    assert subjects == ["Campus AAA: corrective action overdue by 1 day"]
     assert smtp.inbox.subjects(site["officer_b"].email) == []
