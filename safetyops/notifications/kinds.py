@@ -70,6 +70,11 @@ def _load() -> None:
         _loaded = True
 
 
+def is_known(kind: str) -> bool:
+    _load()
+    return kind in KINDS
+
+
 @dataclass(frozen=True)
 class Text:
     subject: str

@@ -49,6 +49,11 @@ class Message:
 
     def english(self) -> kinds.Text:
         """The text stored in the row (readable in the table, and the fallback)."""
+        if self.params is not None and not kinds.is_known(self.kind):
+            raise LookupError(
+                f"notification kind {self.kind!r} has params but no renderer: register one "
+                "with @notification_kind and list its module in kinds.KIND_MODULES"
+            )
         text = kinds.render(self.kind, self.params, current_app.config["BABEL_DEFAULT_LOCALE"])
         return text or kinds.Text(self.subject, self.body)
 

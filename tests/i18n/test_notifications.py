@@ -161,3 +161,30 @@ def test_scheduler_reminders_reach_a_vietnamese_principal_in_vietnamese(readers,
     run_job("missed-rounds", as_of=date(2026, 9, 12))
     subjects = smtp.inbox.subjects(readers["principal_a"].email)
     assert any("buổi diễn tập đến hạn sau 3 ngày" in s for s in subjects), subjects
+
+
+def test_every_kind_sent_in_the_code_has_a_renderer():
+    """A kind sent with parameters but without a renderer would show an empty subject: the
+    code's kinds (literals, and the compliance notices' kinds) all have one."""
+    import re
+    from pathlib import Path
+
+    from safetyops.notifications import kinds
+
+    root = Path(__file__).resolve().parents[2] / "safetyops"
+    sent = set()
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if "Message(" in text and "notifications" in text:
+            sent |= set(re.findall(r'kind="([a-z_]+)",', text))
+    sent |= {"drill_due", "drill_overdue", "drill_met", "certification_expiring"}
+    missing = {k for k in sent if not kinds.is_known(k)}
+    assert {"round_missed", "finding_open", "weekly_report", "action_overdue"} <= sent
+    assert not missing, missing
+
+
+def test_params_without_a_renderer_are_refused(readers):
+    with pytest.raises(LookupError, match="no renderer"):
+        notifications.notify(
+            [readers["officer_a"]], Message(key="t:x", kind="not_registered", params={"a": 1})
+        )
