@@ -233,6 +233,10 @@ def _render(
         )
 
 
+def _subject_of(notification: Notification, user: User) -> Callable[[], str]:
+    return lambda: text_of(notification, i18n.locale_for(user)).subject
+
+
 def _digest_subject(count: int) -> Callable[[], str]:
     return lambda: ngettext(
         "SafetyOps daily digest: %(num)d update", "SafetyOps daily digest: %(num)d updates", count
@@ -276,10 +280,7 @@ def deliver_pending(now: datetime | None = None, limit: int = 500) -> dict[str, 
             continue
         user = notification.user
         try:
-            locale = i18n.locale_for(user)
-            subject, text, html = _render(
-                [notification], user, lambda n=notification, loc=locale: text_of(n, loc).subject
-            )
+            subject, text, html = _render([notification], user, _subject_of(notification, user))
             mailer.send_email(user.email, subject, text, html)
         except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried later
             notification.email_attempts += 1

@@ -71,7 +71,7 @@ READERS = (Role.SAFETY_ADMIN, Role.VIEWER, Role.SUPERVISOR, Role.PRINCIPAL)
 
 
 def _chart_words() -> dict[str, str]:
-    statuses = {key: str(text) for key, text in STATUS_WORDS.items()}
+    statuses = {str(key): str(text) for key, text in STATUS_WORDS.items()}
     return {**statuses, **{key: str(text) for key, text in CHART_WORDS.items()}}
 
 
