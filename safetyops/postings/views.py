@@ -8,7 +8,10 @@ everything else answers 404. They set no cookie and are rate limited per address
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import uuid
+from collections import OrderedDict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,6 +21,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -51,10 +55,36 @@ from safetyops.postings.models import PublicPosting
 bp = Blueprint("postings", __name__)
 
 DEFAULT_RATE_LIMIT = "60 per minute"
+# A PDF costs seconds of CPU (WeasyPrint): fewer per address, and each one made once per
+# process for the same content (keyed by the digest of the HTML it is rendered from).
+DEFAULT_PDF_RATE_LIMIT = "6 per minute"
+PDF_CACHE_SIZE = 32
+_pdf_cache: OrderedDict[str, bytes] = OrderedDict()
+_pdf_lock = threading.Lock()
 
 
 def _public_limit() -> str:
     return current_app.config.get("PUBLIC_POSTING_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+
+
+def _pdf_limit() -> str:
+    return current_app.config.get("PUBLIC_POSTING_PDF_RATE_LIMIT", DEFAULT_PDF_RATE_LIMIT)
+
+
+def _cached_pdf(html: str) -> bytes:
+    from safetyops.core.pdf import html_to_pdf
+
+    key = hashlib.sha256(html.encode()).hexdigest()
+    with _pdf_lock:
+        if key in _pdf_cache:
+            _pdf_cache.move_to_end(key)
+            return _pdf_cache[key]
+    body = html_to_pdf(html, request.url_root, current_app.static_folder, tagged=True)
+    with _pdf_lock:
+        _pdf_cache[key] = body
+        while len(_pdf_cache) > PDF_CACHE_SIZE:
+            _pdf_cache.popitem(last=False)
+    return body
 
 
 def _conductor_mode() -> str:
@@ -62,12 +92,21 @@ def _conductor_mode() -> str:
     return queries.CONDUCTOR_NAME if mode == queries.CONDUCTOR_NAME else queries.CONDUCTOR_ROLE
 
 
+def _translated(key: str, make) -> str:
+    """A label translated once per request (a lazy string translates on every use, and a
+    public page repeats the same few labels on every row)."""
+    words = g.setdefault("postings_words", {})
+    if key not in words:
+        words[key] = str(make())
+    return words[key]
+
+
 def _label(drill_type: str) -> str:
-    return str(TYPE_LABELS.get(drill_type, drill_type))
+    return _translated("type:" + drill_type, lambda: TYPE_LABELS.get(drill_type, drill_type))
 
 
 def _role(role: str) -> str:
-    return str(PUBLIC_ROLE_LABELS.get(role, _("School staff")))
+    return _translated("role:" + role, lambda: PUBLIC_ROLE_LABELS.get(role, _("School staff")))
 
 
 def _conductor(row: queries.PublicRow) -> str:
@@ -128,13 +167,10 @@ def public_drills_csv(code: str):
 
 @bp.route("/public/<code>/drills.pdf")
 @public
-@limiter.limit(_public_limit)
+@limiter.limit(_pdf_limit)
 def public_drills_pdf(code: str):
-    from safetyops.core.pdf import html_to_pdf
-
     campus, today, years = _public_data(code)
-    html = _render_public(campus, today, years, pdf=True)
-    body = html_to_pdf(html, request.url_root, current_app.static_folder, tagged=True)
+    body = _cached_pdf(_render_public(campus, today, years, pdf=True))
     return _public_response(
         Response(
             body,

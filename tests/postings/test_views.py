@@ -160,11 +160,18 @@ def test_a_signed_in_visitor_sees_the_same_page_and_it_is_not_cached(client, dis
     assert "Lockdown 2 of 2" in response.get_data(as_text=True)
 
 
-@pytest.mark.config(RATELIMIT_ENABLED=True, PUBLIC_POSTING_RATE_LIMIT="3 per minute")
+@pytest.mark.config(
+    RATELIMIT_ENABLED=True,
+    PUBLIC_POSTING_RATE_LIMIT="3 per minute",
+    PUBLIC_POSTING_PDF_RATE_LIMIT="1 per minute",
+)
 def test_public_pages_are_rate_limited_per_address(app, district):
     http = app.test_client()
     statuses = [http.get("/public/AAA/drills").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+    # A PDF costs seconds of CPU: its own, lower limit.
+    pdfs = [http.get("/public/AAA/drills.pdf").status_code for _ in range(2)]
+    assert pdfs == [200, 429]
     other = app.test_client()
     assert (
         other.get("/public/AAA/drills.csv", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code
@@ -532,3 +539,28 @@ def test_ten_identical_cancellations_at_once_store_one(district, db, token_for, 
         text("SELECT count(*) FROM audit_event WHERE entity_type = 'drill_cancellation'")
     ).scalar()
     assert events == 1
+
+
+def test_the_public_page_needs_the_same_queries_however_many_drills(app, district, db):
+    from sqlalchemy import event
+
+    def queries_for(url: str) -> int:
+        count = {"n": 0}
+
+        def counted(*_args, **_kw):
+            count["n"] += 1
+
+        event.listen(db.engine, "before_cursor_execute", counted)
+        try:
+            assert app.test_client().get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counted)
+        return count["n"]
+
+    before = queries_for("/public/AAA/drills")
+    t = district
+    d1, _d2, _year = _days()
+    for hour in range(12, 18):
+        _sign(_log(t["a"], t["supervisor_a"], d1, "evacuate", hour=hour), t["principal_a"])
+    assert queries_for("/public/AAA/drills") == before
+    assert before <= 20, before
