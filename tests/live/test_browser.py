@@ -107,3 +107,33 @@ def test_two_tablets_run_a_lockdown_and_the_principal_closes_its_action(browser,
     finally:
         for context in (one, two, desk):
             context.close()
+
+
+def test_without_the_outbox_a_tap_made_offline_is_sent_when_the_connection_returns(
+    context, live_server
+):
+    """The fallback path of static/js/live.js: no outbox script, the tap kept in
+    localStorage while offline and retried until the server has it (once)."""
+    context.route("**/static/js/outbox.js", lambda route: route.abort())
+    page = context.new_page()
+    sign_in(page, live_server, "officer@demo.local")
+    page.goto(f"{live_server}/campuses/RMS/live")
+    page.select_option("#drill_type", "evacuate")
+    page.get_by_role("button", name="Start now").click()
+    expect(page.locator("#live")).to_have_attribute("data-ready", "1")
+    assert page.evaluate("typeof window.SafetyOpsOutbox") == "undefined"
+
+    context.set_offline(True)
+    gym = page.locator(".live-area", has_text="Gym")
+    gym.get_by_role("button", name="Clear / accounted for").click()
+    expect(gym.locator("[data-state]")).to_have_text("Clear … not sent yet")
+    expect(page.locator("#live-sync")).to_contain_text("kept on this tablet")
+    assert page.evaluate("JSON.parse(localStorage.getItem('safetyops-live-' + "
+                         "document.getElementById('live').dataset.live)).length") == 1  # fmt: skip
+
+    context.set_offline(False)
+    expect(gym).to_have_class(re.compile(r"\bclear\b"), timeout=10_000)
+    expect(gym.locator("[data-state]")).to_contain_text("Olivia Officer")
+    expect(gym.locator("[data-taps] li")).to_have_count(1)
+    assert page.evaluate("JSON.parse(localStorage.getItem('safetyops-live-' + "
+                         "document.getElementById('live').dataset.live)).length") == 0  # fmt: skip
