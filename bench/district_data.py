@@ -98,7 +98,7 @@ def _copy_or_insert(table, columns: list[str], rows: list[tuple]) -> None:
     )
 
 
-def generate(campus_count: int, checkpoints: int, today: date) -> dict:
+def generate(campus_count: int, checkpoints: int, today: date, history_days: int = 365) -> dict:
     rng = random.Random(7)
     password_hash = hash_password(PASSWORD)
     counts: dict[str, int] = {}
@@ -175,7 +175,7 @@ def generate(campus_count: int, checkpoints: int, today: date) -> dict:
     calendars = calendars_for(campuses)
     calendar = calendars[campuses[0].id]
     zone = ZoneInfo(ZONE)
-    days = [today - timedelta(days=n) for n in range(365, 0, -1)]
+    days = [today - timedelta(days=n) for n in range(history_days, 0, -1)]
     school_days = [d for d in days if calendar.is_school_day(d)]
     next_round_id = (db.session.scalar(select(db.func.max(Round.id))) or 0) + 1
     round_rows, result_rows, finding_rows = [], [], []
@@ -252,7 +252,8 @@ def generate(campus_count: int, checkpoints: int, today: date) -> dict:
                 drills.append(
                     (campus, kind, calendar.next_school_day(term.start + timedelta(offset)))
                 )
-        month = date(school_days[0].year, school_days[0].month, 1)
+        first = school_days[0] if school_days else today
+        month = date(first.year, first.month, 1)
         while month <= today:
             day = calendar.next_school_day(month + timedelta(rng.randint(0, 12)))
             if day and day <= today and day.month == month.month and rng.random() < 0.95:
@@ -289,12 +290,15 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="database URL; its tables are dropped")
     parser.add_argument("--campuses", type=int, default=200)
     parser.add_argument("--checkpoints", type=int, default=20)
+    parser.add_argument("--days", type=int, default=365, help="days of round history")
     args = parser.parse_args()
     app = make_app(args.db)
     with app.app_context():
         t0 = time.perf_counter()
         reset_schema(args.db)
-        counts = generate(args.campuses, args.checkpoints, datetime.now(ZoneInfo(ZONE)).date())
+        counts = generate(
+            args.campuses, args.checkpoints, datetime.now(ZoneInfo(ZONE)).date(), args.days
+        )
         print(f"generated in {time.perf_counter() - t0:.0f} s: {counts}")
 
 

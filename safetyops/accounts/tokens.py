@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from safetyops.accounts.models import ApiToken, User
 from safetyops.audit import operations as audit
@@ -43,15 +44,7 @@ def revoke_token(token: ApiToken) -> None:
 
 def user_for_token(secret: str) -> User | None:
     """The active owner of an unrevoked token, in one query (this runs on every API call)."""
-    row = db.session.execute(
-        select(User, ApiToken.id, ApiToken.last_used_at)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(
-            ApiToken.token_hash == _digest(secret),
-            ApiToken.revoked_at.is_(None),
-            User.active.is_(True),
-        )
-    ).first()
+    row = db.session.execute(_token_query(), {"digest": _digest(secret)}).first()
     if row is None:
         return None
     user, token_id, last_used_at = row
@@ -61,6 +54,20 @@ def user_for_token(secret: str) -> User | None:
         db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
     return user
+
+
+@functools.cache
+def _token_query() -> Select:
+    """Built once per process (every API call runs it)."""
+    return (
+        select(User, ApiToken.id, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == bindparam("digest"),
+            ApiToken.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+    )
 
 
 def tokens_of(user: User) -> list[ApiToken]:

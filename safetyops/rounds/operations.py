@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from pydantic import ValidationError
-from sqlalchemy import Table, insert, literal, select, update
+from sqlalchemy import Insert, Select, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -191,7 +192,15 @@ def start_round(
             if existing.plan_id != plan.id or existing.officer_id != officer.id:
                 raise Conflict("this id was used to start a different round")
             return existing
-    stops = [s.checkpoint_id for s in plan.stops if s.checkpoint.active]
+    # One query, not a checkpoint load per stop.
+    stops = list(
+        db.session.scalars(
+            select(RoundPlanStop.checkpoint_id)
+            .join(Checkpoint, Checkpoint.id == RoundPlanStop.checkpoint_id)
+            .where(RoundPlanStop.plan_id == plan.id, Checkpoint.active.is_(True))
+            .order_by(RoundPlanStop.position)
+        )
+    )
     round_ = Round(
         campus_id=plan.campus_id,
         plan=plan,
@@ -334,22 +343,33 @@ class RoundRef:
 
 def round_for_posting(round_id: int, user: User) -> RoundRef | None:
     """The round if ``user`` may see its campus, else None: one query, access included."""
+    query = _posting_query(not user.sees_all_campuses)
+    row = db.session.execute(query, {"round_id": round_id, "user_id": user.id}).first()
+    return RoundRef(*row) if row is not None else None
+
+
+@functools.cache
+def _posting_query(scoped: bool) -> Select:
+    """Built once per process: every post runs it, and building a statement costs more CPU
+    than running it (issue 16's profile)."""
     query = (
         select(
             Round.id, Round.campus_id, Round.officer_id, Round.completed_at,
             Round.checkpoint_ids, Campus.timezone,
         )
         .join(Campus, Campus.id == Round.campus_id)
-        .where(Round.id == round_id)
+        .where(Round.id == bindparam("round_id"))
     )  # fmt: skip
-    if not user.sees_all_campuses:
+    if scoped:
         query = query.where(
             select(user_campus.c.campus_id)
-            .where(user_campus.c.user_id == user.id, user_campus.c.campus_id == Round.campus_id)
+            .where(
+                user_campus.c.user_id == bindparam("user_id"),
+                user_campus.c.campus_id == Round.campus_id,
+            )
             .exists()
         )
-    row = db.session.execute(query).first()
-    return RoundRef(*row) if row is not None else None
+    return query
 
 
 def _timezone_of(round_) -> str:
@@ -437,7 +457,7 @@ def record_result(
     # twice, or twice at once) at the database.
     try:
         # RETURNING, not rowcount: psycopg reports -1 for some prepared INSERT ... SELECTs.
-        stored = db.session.execute(_insert_while_open(result)).first() is not None
+        stored = db.session.execute(*_insert_while_open(result)).first() is not None
         if not stored:  # the round was completed while this result was on its way
             db.session.rollback()
             existing = db.session.get(RoundResult, data.id)
@@ -457,23 +477,27 @@ def record_result(
     return result, True
 
 
-def _insert_while_open(result: RoundResult):
+def _insert_while_open(result: RoundResult) -> tuple[Insert, dict[str, Any]]:
     """INSERT the result only if its round is still open, in one statement. On PostgreSQL
     the round row is share-locked (FOR SHARE), so completion (an UPDATE of that row) waits
     for the insert to commit, and an insert that waited for a completion re-checks and
     stores nothing; SQLite runs one writer at a time. Completion and results exclude each
-    other either way."""
+    other either way. (statement, parameters): the statement is built once per process."""
+    values = _row(result)
+    return _insert_statement(tuple(values)), {**values, "open_round_id": result.round_id}
+
+
+@functools.cache
+def _insert_statement(columns: tuple[str, ...]) -> Insert:
     table = RoundResult.__table__
     assert isinstance(table, Table)  # noqa: S101 - for the type checker: a mapped Table
-    values = _row(result)
-    columns = list(values)
     source = (
-        select(*[literal(values[c], type_=table.c[c].type) for c in columns])
+        select(*[bindparam(c, type_=table.c[c].type) for c in columns])
         .select_from(Round.__table__)
-        .where(Round.id == result.round_id, Round.completed_at.is_(None))
+        .where(Round.id == bindparam("open_round_id"), Round.completed_at.is_(None))
         .with_for_update(read=True)
     )
-    return insert(table).from_select(columns, source).returning(table.c.id)
+    return insert(table).from_select(list(columns), source).returning(table.c.id)
 
 
 def _row(obj: Any) -> dict[str, Any]:
