@@ -564,3 +564,19 @@ def test_the_public_page_needs_the_same_queries_however_many_drills(app, distric
         _sign(_log(t["a"], t["supervisor_a"], d1, "evacuate", hour=hour), t["principal_a"])
     assert queries_for("/public/AAA/drills") == before
     assert before <= 20, before
+
+
+def test_the_public_page_and_pdf_follow_the_visitors_language(client, district):
+    from pypdf import PdfReader
+
+    headers = {"Accept-Language": "es"}
+    body = client.get("/public/AAA/drills", headers=headers).get_data(as_text=True)
+    assert '<html lang="es">' in body
+    assert "Registro de simulacros de emergencia" in body
+    pdf = client.get("/public/AAA/drills.pdf", headers=headers)
+    reader = PdfReader(io.BytesIO(pdf.data))
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    # The CSV's headers and codes stay machine names in every language.
+    rows = list(csv.reader(io.StringIO(
+        client.get("/public/AAA/drills.csv", headers=headers).get_data(as_text=True))))  # fmt: skip
+    assert rows[0] == PUBLIC_COLUMNS and rows[1][PUBLIC_COLUMNS.index("drill_type")] == "lockdown"
