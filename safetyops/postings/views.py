@@ -257,7 +257,7 @@ def cancellation_new(code: str):
             message = _(
                 "Recorded: %(type)s of %(day)s did not take place.",
                 type=_label(record.drill_type),
-                day=record.scheduled_for.isoformat(),
+                day=format_date(record.scheduled_for),
             )
             flash(message if created else _("Already saved; nothing was added twice."), "success")
             return redirect(url_for("compliance.campus", code=campus.code))
