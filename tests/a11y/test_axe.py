@@ -58,6 +58,11 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("principal", "staff training", "/campuses/AVE/training", 200),
     ("admin", "security firms", "/admin/firms", 200),
     ("admin", "kinds of certification", "/admin/certification-kinds", 200),
+    # Live drill mode and corrective actions (issue 14).
+    ("officer", "live drill start", "/campuses/AVE/live", 200),
+    ("officer", "live drill (tablet)", "/live/{live}", 200),
+    ("supervisor", "campus areas", "/campuses/AVE/areas", 200),
+    ("principal", "corrective actions", "/actions", 200),
 ]
 
 # The officer's pages, read outdoors on a tablet: AAA contrast (7:1 for text).
@@ -73,6 +78,8 @@ OFFICER_OUTDOOR = [
         "drill form",
         "real event form",
         "medical call form",
+        "live drill start",
+        "live drill (tablet)",
     }
 ]
 
@@ -92,6 +99,9 @@ def _context(browser, locale: str):
         locale=locale,
         # The app's Content-Security-Policy refuses inline scripts: axe is injected as one.
         bypass_csp=True,
+        # The tablet's service worker changes no page; its precaching would only load the
+        # server while the sweep measures pages.
+        service_workers="block",
         extra_http_headers={"Accept-Language": f"{locale},{locale.split('-')[0]};q=0.9"},
     )
     context.set_default_timeout(15_000)
