@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from safetyops.calendar.domain import Closure, SchoolCalendar, Term
 from safetyops.compliance.engine import DrillFact, Requirement, RequirementStatus
@@ -273,3 +275,45 @@ def test_a_pack_with_neither_rules_nor_deadlines_is_still_refused():
 def test_the_strictest_deadline_wins():
     assert domain.strictest([30, None, 20]) == 20
     assert domain.strictest([None]) is None
+
+
+# ---- properties ----------------------------------------------------------------------------
+
+FALL = st.dates(min_value=date(2026, 8, 17), max_value=date(2026, 12, 18))
+
+
+@given(
+    day=FALL, posted=st.none() | FALL, as_of=FALL, later=st.integers(0, 200), n=st.integers(1, 40)
+)
+def test_posting_status_agrees_with_dates_and_met_stays_met(day, posted, as_of, later, n):
+    facts = [PostingFact(1, "lockdown", day, signed_off=True, posted_on=posted)]
+    out = posting_deadlines(facts, CAL, n, as_of)
+    if day > as_of:
+        assert out == []
+        return
+    [p] = out
+    assert p.deadline > day and CAL.school_days_between(day + timedelta(days=1), p.deadline) <= n
+    known = posted is not None and posted <= as_of
+    assert (p.status in (MET, LATE)) == known
+    assert (p.status == OVERDUE) == (not known and as_of > p.deadline)
+    if p.status in (MET, LATE):
+        [again] = posting_deadlines(facts, CAL, n, as_of + timedelta(days=later))
+        assert again.status == p.status
+
+
+@given(
+    day=FALL,
+    drills=st.lists(st.tuples(FALL, st.sampled_from(["lockdown", "evacuate"])), max_size=6),
+    as_of=FALL,
+    extra=FALL,
+)
+def test_adding_a_drill_never_makes_a_reschedule_worse(day, drills, as_of, extra):
+    rank = {MET: 0, LATE: 1, DUE: 2, OVERDUE: 3}
+    facts = [DrillFact(i, t, d) for i, (d, t) in enumerate(drills)]
+    before = reschedule_deadlines([_cancel(1, day)], facts, CAL, 10, as_of)
+    after = reschedule_deadlines(
+        [_cancel(1, day)], [*facts, DrillFact(99, "lockdown", extra)], CAL, 10, as_of
+    )
+    assert len(before) == len(after)
+    for b, a in zip(before, after, strict=True):
+        assert rank[a.status] <= rank[b.status]
