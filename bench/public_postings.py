@@ -101,8 +101,9 @@ def main() -> None:
                 times.append(time.perf_counter() - started)
                 assert response.status_code == 200, response.status_code
             median = statistics.median(times) * 1000
+            size = len(response.data)
             print(f"{name:5} {count['n']:3d} queries  first {times[0] * 1000:8.1f} ms"
-                  f"  median {median:8.1f} ms  ({runs} runs, {len(response.data):,} bytes)")  # fmt: skip
+                  f"  median {median:8.1f} ms  ({runs} runs, {size:,} bytes)")  # fmt: skip
 
 
 if __name__ == "__main__":
