@@ -17,6 +17,7 @@ from safetyops.actions.models import CorrectiveAction
 from safetyops.core.access import allow, campus_for, require_campus_access, visible_campus_ids
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.forms import choices
+from safetyops.core.labels import label
 from safetyops.core.submissions import once_per_submission
 from safetyops.core.timefmt import campus_today
 from safetyops.drills.models import Drill
@@ -30,10 +31,7 @@ CLOSERS = (Role.OFFICER, *MANAGERS)
 
 def owner_choices(campus_id: int) -> list:
     return choices(
-        [
-            (u.id, f"{u.name} ({u.role.replace('_', ' ')})")
-            for u in actions_ops.owners_for(campus_id)
-        ]
+        [(u.id, f"{u.name} ({label(u.role, 'role')})") for u in actions_ops.owners_for(campus_id)]
     )
 
 

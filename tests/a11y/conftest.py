@@ -96,7 +96,16 @@ def demo_server(database, tmp_path_factory):
         drill = db.session.scalar(
             db.select(Drill).where(Drill.campus_id == ave.id).order_by(Drill.id.desc())
         )
+        # A lockdown running live at AVE over its areas (the tablet page with its buttons).
+        from safetyops.live import operations as live_ops
+        from safetyops.live.queries import areas_of
+
+        live, _new = live_ops.start(
+            ave, officer, {"drill_type": "lockdown", "announced": True,
+                           "area_ids": [a.id for a in areas_of(ave)]}, "a11y-live"
+        )  # fmt: skip
         ids = {
+            "live": live.id,
             "round": round_.id,
             "checkpoint": checkpoint.id,
             "scan_checkpoint": elsewhere.id,
