@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import g, has_app_context
+from sqlalchemy import insert
 
 from safetyops.audit.models import AuditEvent
 from safetyops.extensions import db
@@ -48,6 +50,29 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_many(
+    action: str, entity_type: str, items: Iterable[tuple[Any, dict[str, Any], int | None]]
+) -> int:
+    """Audit events for many records at once, ``(entity_id, changes, campus_id)`` each, in
+    one batched INSERT (imports: a fixed number of statements whatever the row count). The
+    caller commits. Returns how many were recorded."""
+    from safetyops.core.db import utcnow  # core modules import audit
+
+    ctx = g if has_app_context() else None
+    actor_id = getattr(ctx, "audit_actor_id", None)
+    interface = getattr(ctx, "audit_interface", "system")
+    now = utcnow()
+    rows = [
+        {"at": now, "actor_id": actor_id, "interface": interface, "action": action,
+         "entity_type": entity_type, "entity_id": str(entity_id), "campus_id": campus_id,
+         "changes": changes or {}}
+        for entity_id, changes, campus_id in items
+    ]  # fmt: skip
+    if rows:
+        db.session.execute(insert(AuditEvent), rows)
+    return len(rows)
 
 
 def record_active_change(obj: Any, active: bool, entity_type: str, campus_id: int | None) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from safetyops.calendar import operations as calendar
-from safetyops.core.cli import as_cli, read_file, report_import
+from safetyops.core.cli import as_cli, import_with_progress, read_file, report_import
 
 
 @click.command("calendar")
@@ -13,4 +13,4 @@ from safetyops.core.cli import as_cli, read_file, report_import
 def import_calendar(file: str) -> None:
     """Import terms and closed days: campus_code,kind,name,start_date,end_date."""
     as_cli()
-    report_import(calendar.import_calendar(read_file(file)))
+    report_import(import_with_progress(calendar.import_calendar, read_file(file)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from safetyops.campuses import operations as campuses
-from safetyops.core.cli import as_cli, read_file, report_import
+from safetyops.core.cli import as_cli, import_with_progress, read_file, report_import
 
 
 @click.command("campuses")
@@ -13,7 +13,7 @@ from safetyops.core.cli import as_cli, read_file, report_import
 def import_campuses(file: str) -> None:
     """Import campuses: code,name,timezone,address,grade_band."""
     as_cli()
-    report_import(campuses.import_campuses(read_file(file)))
+    report_import(import_with_progress(campuses.import_campuses, read_file(file)))
 
 
 @click.command("checkpoints")
@@ -21,4 +21,4 @@ def import_campuses(file: str) -> None:
 def import_checkpoints(file: str) -> None:
     """Import checkpoints: campus_code,name,kind[,walk_order,expected_state,location_notes]."""
     as_cli()
-    report_import(campuses.import_checkpoints(read_file(file)))
+    report_import(import_with_progress(campuses.import_checkpoints, read_file(file)))

@@ -13,6 +13,7 @@ from safetyops.audit import operations as audit
 from safetyops.campuses import csv as campus_csv
 from safetyops.campuses.models import Campus, Checkpoint
 from safetyops.core.csv import ImportReport
+from safetyops.core.db import insert_rows, new_rows
 from safetyops.core.errors import ValidationFailed
 from safetyops.extensions import db
 
@@ -181,13 +182,11 @@ def import_campuses(text: str) -> ImportReport:
         return ImportReport(errors=parsed.errors)
     report = ImportReport()
     existing = {c.code: c for c in db.session.scalars(select(Campus))}
+    new: list[dict] = []
     for row in parsed.rows:
         campus = existing.get(row["code"])
         if campus is None:
-            campus = Campus(**row)
-            db.session.add(campus)
-            db.session.flush()
-            audit.record("create", "campus", campus.id, audit.diff({}, row), campus_id=campus.id)
+            new.append(row)
             report.created += 1
             continue
         before = audit.snapshot(campus, list(row))
@@ -199,6 +198,15 @@ def import_campuses(text: str) -> ImportReport:
             report.updated += 1
         else:
             report.unchanged += 1
+    # One batched INSERT, the ids in one query, the audit events in one batched INSERT.
+    if new:
+        insert_rows(db.session, Campus, new_rows(Campus, new))
+        ids = dict(db.session.execute(select(Campus.code, Campus.id)).all())
+        audit.record_many(
+            "create",
+            "campus",
+            ((ids[row["code"]], audit.diff({}, row), ids[row["code"]]) for row in new),
+        )
     db.session.commit()
     return report
 
@@ -211,16 +219,12 @@ def import_checkpoints(text: str) -> ImportReport:
         return ImportReport(errors=parsed.errors)
     report = ImportReport()
     existing = {(cp.campus_id, cp.name): cp for cp in db.session.scalars(select(Checkpoint))}
+    new: list[dict] = []
     for row in parsed.rows:
         campus = campuses[row.pop("campus_code")]
         checkpoint = existing.get((campus.id, row["name"]))
         if checkpoint is None:
-            checkpoint = Checkpoint(campus=campus, **row)
-            db.session.add(checkpoint)
-            db.session.flush()
-            audit.record(
-                "create", "checkpoint", checkpoint.id, audit.diff({}, row), campus_id=campus.id
-            )
+            new.append({"campus_id": campus.id, **row})
             report.created += 1
             continue
         changes = audit.diff(audit.snapshot(checkpoint, list(row)), row)
@@ -231,5 +235,27 @@ def import_checkpoints(text: str) -> ImportReport:
             report.updated += 1
         else:
             report.unchanged += 1
+    # New checkpoints in one batched INSERT, their ids in one query, their audit events in
+    # one batched INSERT: a fixed number of statements whatever the file's length.
+    if new:
+        insert_rows(db.session, Checkpoint, new_rows(Checkpoint, new))
+        ids = {
+            (c.campus_id, c.name): c.id
+            for c in db.session.execute(
+                select(Checkpoint.id, Checkpoint.campus_id, Checkpoint.name)
+            )
+        }
+        audit.record_many(
+            "create",
+            "checkpoint",
+            (
+                (
+                    ids[(row["campus_id"], row["name"])],
+                    audit.diff({}, {k: v for k, v in row.items() if k != "campus_id"}),
+                    row["campus_id"],
+                )
+                for row in new
+            ),
+        )
     db.session.commit()
     return report

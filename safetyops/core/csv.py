@@ -7,9 +7,11 @@ column names and values stay as written in the file.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -116,10 +118,27 @@ def row_problems(
     """Validate one CSV row with its schema (the same pydantic model the rules use), and say
     each problem the way a safety admin reads it: ``kind 'window' must be one of ...``.
     ``wording`` gives a field's message when it does not match its pattern."""
+    tick = _ROW_CHECKED.get()
+    if tick is not None:
+        tick()
     try:
         return model.model_validate(values), []
     except ValidationError as exc:
         return None, [_reads_as(error, wording or {}) for error in exc.errors()]
+
+
+# Called once per row checked (the CLI's progress bar for long files); None: nobody asks.
+_ROW_CHECKED: ContextVar[Callable[[], None] | None] = ContextVar("row_checked", default=None)
+
+
+@contextlib.contextmanager
+def on_each_row(callback: Callable[[], None]) -> Iterator[None]:
+    """Call ``callback`` for every row checked inside the block (any area's CSV parser)."""
+    token = _ROW_CHECKED.set(callback)
+    try:
+        yield
+    finally:
+        _ROW_CHECKED.reset(token)
 
 
 def _reads_as(error: Any, wording: dict[str, str]) -> str:

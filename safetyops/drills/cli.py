@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from safetyops.core.cli import as_cli, read_file, report_import
+from safetyops.core.cli import as_cli, import_with_progress, read_file, report_import
 from safetyops.drills import operations as drills
 
 
@@ -14,4 +14,4 @@ def import_drills(file: str) -> None:
     """Import drill logs: campus_code,type,started_at,ended_at,real_event,announced,
     conducted_by,notes (times in the campus's local time)."""
     as_cli()
-    report_import(drills.import_drills(read_file(file)))
+    report_import(import_with_progress(drills.import_drills, read_file(file)))

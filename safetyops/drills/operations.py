@@ -19,7 +19,7 @@ from safetyops.compliance.engine import DrillFact
 from safetyops.compliance.operations import extra_drill_types
 from safetyops.core import dates, record_rules
 from safetyops.core.csv import ImportReport, RowError
-from safetyops.core.db import utcnow
+from safetyops.core.db import insert_rows, new_rows, utcnow
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.transitions import transition
 from safetyops.drills.csv import parse_drills
@@ -267,27 +267,40 @@ def import_drills(text: str, user: User | None = None) -> ImportReport:
         rows.append((campus, client_id, kept))
     if errors:
         return ImportReport(errors=errors)
-    existing = set(
-        db.session.scalars(select(Drill.client_id).where(Drill.client_id.in_([r[1] for r in rows])))
-    )
+    # A fixed number of statements whatever the file's length: imported drills are known by
+    # their derived submission ids (one query), new ones go in as one batched INSERT, their
+    # ids come back in one query, and their audit events go in as one batched INSERT.
+    existing = set(db.session.scalars(select(Drill.client_id).where(Drill.source == "import")))
+    wanted: dict[str, dict[str, Any]] = {}
     for campus, client_id, row in rows:
-        if client_id in existing:
+        if client_id in existing or client_id in wanted:
             report.unchanged += 1
             continue
-        drill = Drill(
-            campus_id=campus.id,
-            client_id=client_id,
-            source="import",
-            logged_by_id=user.id if user else None,
-            local_date=local_date(campus, row["started_at"]),
+        wanted[client_id] = {
+            "campus_id": campus.id,
+            "client_id": client_id,
+            "source": "import",
+            "logged_by_id": user.id if user else None,
+            "local_date": local_date(campus, row["started_at"]),
             **row,
+        }
+    new = dict(zip(wanted, new_rows(Drill, wanted.values()), strict=True))
+    if new:
+        insert_rows(db.session, Drill, list(new.values()))
+        ids = dict(
+            db.session.execute(
+                select(Drill.client_id, Drill.id).where(Drill.source == "import")
+            ).all()
         )
-        db.session.add(drill)
-        db.session.flush()
-        audit.record(
-            "import", "drill", drill.id, audit.diff({}, _snapshot(drill)), campus_id=campus.id
+        audit.record_many(
+            "import",
+            "drill",
+            (
+                (ids[client_id], audit.diff({}, _snapshot(drill)), drill.campus_id)
+                for client_id, drill in new.items()
+            ),
         )
-        report.created += 1
+    report.created += len(new)
     db.session.commit()
     return report
 
