@@ -39,6 +39,11 @@ def test_public_endpoints_are_few_and_known(app):
         "postings.public_drills",
         "postings.public_drills_csv",
         "postings.public_drills_pdf",
+        # The installable tablet app (issue 11): the service worker, its manifest and the
+        # "needs a connection" page hold no data and must load before anyone signs in.
+        "offline.service_worker",
+        "offline.manifest",
+        "offline.offline_page",
     }
 
 
