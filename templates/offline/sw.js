@@ -94,9 +94,17 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
   if (url.pathname.indexOf("/api/") === 0 || url.pathname === "/sw.js") { return; }
   if (url.pathname.indexOf("/static/") === 0 || url.pathname === {{ manifest_url | tojson }}) {
+    // Files: the kept copy first; one not kept at install (a locale's catalog, print.css)
+    // is kept the first time it loads.
     event.respondWith(
       caches.match(request, { ignoreSearch: true }).then(function (hit) {
-        return hit || fetch(request);
+        return hit || fetch(request).then(function (response) {
+          if (response.ok) {
+            var copy = response.clone();
+            caches.open(STATIC_CACHE).then(function (cache) { cache.put(request, copy); });
+          }
+          return response;
+        });
       })
     );
     return;
