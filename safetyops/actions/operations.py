@@ -14,7 +14,7 @@ from safetyops.accounts.models import Role, User, user_campus
 from safetyops.actions.domain import ActionStatus
 from safetyops.actions.models import CorrectiveAction
 from safetyops.audit import operations as audit
-from safetyops.core import dates
+from safetyops.core import dates, i18n
 from safetyops.core.db import utcnow
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.record_rules import DRILL_SIGNERS
@@ -74,7 +74,7 @@ def _clean(campus_id: int, data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(due_on, date):
         errors["due_on"] = _("Enter a due date.")
     elif not dates.in_range(due_on, today):
-        errors["due_on"] = dates.range_message(today)
+        errors["due_on"] = i18n.range_message(today)
     if errors:
         raise ValidationFailed(errors)
     return {"description": description, "problem": problem, "owner_id": owner_id,

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, model_validator
 
 from safetyops.calendar.models import CalendarKind
-from safetyops.core import dates
+from safetyops.core import dates, i18n
 
 TERM_MAX_DAYS = 366
 
@@ -29,7 +29,7 @@ class CalendarRow(BaseModel):
         end = self.end_date or self.start_date
         for name, day in (("start_date", self.start_date), ("end_date", end)):
             if not dates.in_range(day, today):
-                raise ValueError(f"{name} {day.isoformat()} {dates.range_message(today)}")
+                raise ValueError(f"{name} {day.isoformat()} {i18n.range_message(today)}")
         if end < self.start_date:
             raise ValueError("end_date is before start_date")
         if self.kind == CalendarKind.TERM and (end - self.start_date).days > TERM_MAX_DAYS:

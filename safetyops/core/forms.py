@@ -11,7 +11,7 @@ from flask import request
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField, widgets
 
-from safetyops.core import dates
+from safetyops.core import dates, i18n
 from safetyops.core.db import utcnow
 from safetyops.core.errors import InvalidArgument, ValidationFailed
 
@@ -61,7 +61,7 @@ def date_arg(name: str, default: date | None = None) -> date | None:
     except ValueError:
         return default
     if not dates.in_range(value, utcnow().date()):
-        raise InvalidArgument(name, dates.range_message(utcnow().date()))
+        raise InvalidArgument(name, i18n.range_message(utcnow().date()))
     return value
 
 
@@ -75,7 +75,7 @@ def year_arg(name: str, default: int) -> int:
     except ValueError:
         raise InvalidArgument(name, "must be a year such as 2026") from None
     if not dates.year_in_range(year, utcnow().date()):
-        raise InvalidArgument(name, dates.range_message(utcnow().date()))
+        raise InvalidArgument(name, i18n.range_message(utcnow().date()))
     return year
 
 

@@ -124,6 +124,18 @@ def day(value: date | str | None, style: str = "medium") -> str:
     return format_date(date.fromisoformat(value) if isinstance(value, str) else value, style)
 
 
+def range_message(today: date) -> str:
+    """``core.dates.range_message`` in the reader's language (the dates stay ISO: they say
+    what to type)."""
+    from safetyops.core import dates
+
+    return gettext(
+        "must be between %(first)s and %(last)s",
+        first=dates.EARLIEST.isoformat(),
+        last=dates.latest(today).isoformat(),
+    )
+
+
 def percent(value: float | None) -> str:
     """A percentage figure (97.5 means 97.5 %) in the locale's style; a dash if None."""
     return "—" if value is None else format_percent(value / 100, "#,##0.#%")

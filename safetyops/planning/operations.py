@@ -15,7 +15,7 @@ from safetyops.accounts.models import User
 from safetyops.audit import operations as audit
 from safetyops.campuses.models import Campus
 from safetyops.compliance import queries as compliance
-from safetyops.core import dates
+from safetyops.core import dates, i18n
 from safetyops.core.db import utcnow
 from safetyops.core.errors import ValidationFailed
 from safetyops.core.transitions import transition
@@ -42,7 +42,7 @@ def plan_drill(campus: Campus, data: dict, user: User) -> DrillPlan:
     if not isinstance(day, date):
         errors["planned_for"] = _("Choose the day.")
     elif not dates.in_range(day, utcnow().date()):
-        errors["planned_for"] = dates.range_message(utcnow().date())
+        errors["planned_for"] = i18n.range_message(utcnow().date())
     notes = (data.get("notes") or "").strip()
     if len(notes) > 500:
         errors["notes"] = _("At most %(n)d characters.", n=500)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from safetyops.accounts.models import User
 from safetyops.audit import operations as audit
 from safetyops.campuses.models import Campus
-from safetyops.core import dates
+from safetyops.core import dates, i18n
 from safetyops.core.db import utcnow
 from safetyops.core.errors import ValidationFailed
 from safetyops.drills.operations import type_of
@@ -87,7 +87,7 @@ def record_cancellation(
     if not isinstance(day, date):
         errors["scheduled_for"] = _("Enter the day the drill was to be held.")
     elif not dates.in_range(day, today):
-        errors["scheduled_for"] = dates.range_message(today)
+        errors["scheduled_for"] = i18n.range_message(today)
     kind = data.get("kind")
     if kind not in set(CancellationKind):
         errors["kind"] = _("Choose cancelled or missed.")
