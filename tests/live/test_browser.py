@@ -70,7 +70,7 @@ def test_two_tablets_run_a_lockdown_and_the_principal_closes_its_action(browser,
         # Ending it opens the drill record, filled in from the tablets.
         officer.get_by_role("button", name="End drill").click()
         expect(officer).to_have_url(re.compile(r"/drills/\d+$"))
-        expect(officer.locator(".live-summary")).to_contain_text("Time to all areas clear")
+        expect(officer.locator(".live-summary")).to_contain_text("time to full lockdown")
         expect(officer.locator(".all-clear-time")).to_have_text(re.compile(r"\d+ min \d\d s"))
         expect(officer.locator(".live-results tbody tr")).to_have_count(3)
         expect(officer.locator(".record")).to_contain_text("A door would not lock")

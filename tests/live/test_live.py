@@ -309,7 +309,7 @@ def test_ending_stores_the_times_and_opens_the_drill_record_pre_filled(site, cli
     assert "Gym: A door would not lock — Room 12" in drill.problems_notes
     assert drill.signed_off_at is None and drill.logged_by_id == officer.id
     page = client.get(f"/drills/{drill.id}").get_data(as_text=True)
-    assert "Time to all areas clear" in page and "3 min 05 s" in page
+    assert "Time to all areas clear (time to full lockdown)" in page and "3 min 05 s" in page
     assert client.post(f"/live/{live.id}/end").status_code == 302  # again: nothing new
     assert db.session.scalar(select(func.count()).select_from(Drill)) == 1
     actions = [e.action for e in db.session.scalars(
@@ -348,3 +348,20 @@ def test_a_real_event_is_marked_and_not_counted_as_a_drill(site, db):
     day = live.drill.local_date
     (result,) = compliance.for_campuses([site["a"]], day)
     assert all(live.drill.id not in req.drills for req in result.requirements)
+
+
+def test_the_areas_import_command(site, runner, tmp_path, db):
+    good = tmp_path / "areas.csv"
+    good.write_text("campus_code,name,kind\nBBB,Main building,building\nbbb,Field,field\n")
+    result = runner.invoke(args=["import", "areas", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "2" in result.output
+    names = db.session.scalars(
+        select(CampusArea.name).where(CampusArea.campus_id == site["b"].id)
+        .order_by(CampusArea.position)
+    ).all()  # fmt: skip
+    assert names == ["Main building", "Field"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("campus_code,name,kind\nBBB,Gym,castle\n")
+    result = runner.invoke(args=["import", "areas", str(bad)])
+    assert result.exit_code != 0 and "line 2" in result.output
