@@ -69,6 +69,16 @@ class SecurityFirm(Base):
         return self.employer.name
 
 
+# The kinds a new district starts with (migration 0017 seeds the same list).
+DEFAULT_KINDS = (
+    "CPR/AED",
+    "First aid",
+    "Firearms qualification",
+    "State security licence",
+    "SRP training",
+)
+
+
 class CertificationKind(Base):
     """A kind of certification the district tracks (CPR/AED, firearms qualification...):
     a table, so the safety department adds or retires kinds without a deployment."""

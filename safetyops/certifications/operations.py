@@ -16,6 +16,7 @@ from safetyops.campuses.models import Campus
 from safetyops.certifications import scans
 from safetyops.certifications.models import (
     CERTIFIED_ROLES,
+    DEFAULT_KINDS,
     Certification,
     CertificationKind,
     SecurityFirm,
@@ -190,6 +191,19 @@ def add_kind(name: str) -> CertificationKind:
     audit.record("create", "certification_kind", kind.id, {"name": [None, name]})
     db.session.commit()
     return kind
+
+
+def ensure_default_kinds(commit: bool = True) -> int:
+    """Add the default kinds to an empty list (a database emptied after its migration, as
+    the demo loader and tests may find it). Returns how many were added."""
+    if db.session.scalar(select(func.count()).select_from(CertificationKind)):
+        return 0
+    for name in DEFAULT_KINDS:
+        db.session.add(CertificationKind(name=name, active=True))
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return len(DEFAULT_KINDS)
 
 
 def set_kind_active(kind: CertificationKind, active: bool) -> bool:

@@ -17,6 +17,7 @@ from safetyops.certifications.models import (
     SecurityFirm,
     TrainingSession,
 )
+from safetyops.certifications.operations import ensure_default_kinds
 from safetyops.drills.operations import local_date, school_year_bounds
 from safetyops.extensions import db
 
@@ -61,6 +62,7 @@ def load_demo_certifications(
         campuses=[campuses[c] for c in FIRM_CAMPUSES],
     )
     db.session.add(firm)
+    ensure_default_kinds(commit=False)
     kinds = {k.name: k for k in db.session.scalars(select(CertificationKind))}
     admin = users["admin@demo.local"]
     count = 0

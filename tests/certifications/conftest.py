@@ -14,7 +14,9 @@ from safetyops.certifications.models import CertificationKind
 
 @pytest.fixture
 def kinds(app, db):
-    """The kinds migration 0017 seeds, by name."""
+    """The kinds migration 0017 seeds, by name (seeded again on PostgreSQL, whose tables the
+    suite empties between tests)."""
+    operations.ensure_default_kinds()
     return {k.name: k for k in db.session.scalars(select(CertificationKind))}
 
 
