@@ -45,26 +45,44 @@ def test_extraction_finds_python_templates_and_scripts(extracted):
     assert extracted.get("Unknown campus.") is not None  # Python
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_every_string_is_translated(extracted, locale):
-    catalog = _catalog(locale)
-    missing, untranslated, fuzzy = [], [], []
+def problems(extracted, catalog) -> dict[str, list[str]]:
+    """What keeps ``catalog`` from covering the ``extracted`` strings."""
+    found: dict[str, list[str]] = {"missing": [], "untranslated": [], "fuzzy": []}
     for message in extracted:
         if not message.id:
             continue
         entry = catalog.get(message.id)
         if entry is None:
-            missing.append(_key(message))
+            found["missing"].append(_key(message))
             continue
         strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
         if not all(strings):
-            untranslated.append(_key(message))
+            found["untranslated"].append(_key(message))
         if entry.fuzzy:
-            fuzzy.append(_key(message))
+            found["fuzzy"].append(_key(message))
+    return found
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_string_is_translated(extracted, locale):
+    found = problems(extracted, _catalog(locale))
     hint = "run `make messages`, then translate (see safetyops/translations/GLOSSARY.md)"
-    assert not missing, f"{len(missing)} strings not in {locale} ({hint}): {missing[:20]}"
-    assert not untranslated, f"{len(untranslated)} untranslated in {locale}: {untranslated[:20]}"
-    assert not fuzzy, f"{len(fuzzy)} fuzzy in {locale} (review them): {fuzzy[:20]}"
+    for kind, ids in found.items():
+        assert not ids, f"{len(ids)} strings {kind} in {locale} ({hint}): {ids[:20]}"
+
+
+def test_the_check_catches_missing_untranslated_and_fuzzy(extracted):
+    from babel.messages.catalog import Catalog
+
+    ids = [m.id for m in extracted if m.id and isinstance(m.id, str)][:3]
+    catalog = Catalog(locale="es")
+    catalog.add(ids[0], "traducido")
+    catalog.add(ids[1], "")
+    catalog.add(ids[2], "dudoso", flags=["fuzzy"])
+    found = problems(
+        [m for m in extracted if m.id in ids[:3]] + [extracted.get("Sign in")], catalog
+    )
+    assert found == {"missing": ["Sign in"], "untranslated": [ids[1]], "fuzzy": [ids[2]]}
 
 
 @pytest.mark.parametrize("locale", LOCALES)
