@@ -145,9 +145,42 @@
     box.scrollIntoView({ block: "center" });
   }
 
+  // The fields the server refused get their message beside them and are tied to it
+  // (aria-invalid, aria-describedby), as on the forms the server renders (macros/forms.html).
+  function tieErrors(form, errors) {
+    form.querySelectorAll("[data-outbox-error]").forEach(function (box) { box.remove(); });
+    form.querySelectorAll("[data-outbox-invalid]").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("data-outbox-invalid");
+      var ids = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+        return id && !/-outbox-error$/.test(id);
+      });
+      if (ids.length) { el.setAttribute("aria-describedby", ids.join(" ")); }
+      else { el.removeAttribute("aria-describedby"); }
+    });
+    Object.keys(errors || {}).forEach(function (name) {
+      var controls = form.querySelectorAll('[name="' + name.replace(/["\\]/g, "") + '"]');
+      if (!controls.length) { return; }
+      var id = (controls[0].id || name) + "-outbox-error";
+      var box = document.createElement("p");
+      box.className = "error";
+      box.id = id;
+      box.dataset.outboxError = "1";
+      box.textContent = errors[name];
+      (controls[0].closest(".field") || controls[0].parentNode).appendChild(box);
+      controls.forEach(function (el) {
+        var described = el.getAttribute("aria-describedby");
+        el.setAttribute("aria-invalid", "true");
+        el.setAttribute("data-outbox-invalid", "1");
+        el.setAttribute("aria-describedby", (described ? described + " " : "") + id);
+      });
+    });
+  }
+
   document.querySelectorAll("form[data-outbox]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      tieErrors(form, null);
       var kind = form.dataset.outbox;
       var realBox = form.querySelector('input[name="real_event"]');
       if (kind === "drill" && realBox && realBox.checked) { kind = "real_event"; }
@@ -172,6 +205,7 @@
           form.reset();
         } else if (entry.state === "refused") {
           say(form, _t("Not saved: %(why)s", { why: entry.error }), "error");
+          tieErrors(form, entry.fieldErrors);
         } else {
           say(form, _t("Kept on this tablet; it will be sent when the connection is back."), "info");
           form.reset();

@@ -198,14 +198,16 @@
 
   function reasonOf(response) {
     return response.json().then(function (data) {
+      response.fieldErrors = (data && data.errors) || null;  // {field: message}, for the form
       return (data && (data.error || data.message)) || ("HTTP " + response.status);
     }, function () { return "HTTP " + response.status; });
   }
 
-  function refuse(entry, reason, status) {
+  function refuse(entry, reason, status, fieldErrors) {
     entry.state = "refused";
     entry.error = reason;
     entry.status = status;
+    entry.fieldErrors = fieldErrors || null;
     return put("entries", entry);
   }
 
@@ -250,7 +252,7 @@
           throw waitFor(response);
         }
         return reasonOf(response).then(function (reason) {
-          return refuse(entry, reason, response.status);
+          return refuse(entry, reason, response.status, response.fieldErrors);
         });
       });
     });

@@ -290,3 +290,37 @@ def test_sign_in_fields_name_their_purpose(browser, demo_server):
             "autocomplete", "new-password"
         )
     context.close()
+
+
+def test_a_form_sent_through_the_tablet_outbox_ties_refused_fields_to_their_errors(
+    browser, demo_server
+):
+    """The officer's forms go through the outbox (static/js/offline.js): the fields the
+    server refuses are marked and described by their messages like a server-rendered form."""
+    context = _context(browser, "en-US")
+    page = context.new_page()
+    sign_in_as(page, demo_server.url, "officer")
+    page.goto(demo_server.path("/campuses/AVE/medical/new"))
+    page.fill("input[name=day]", "")
+    page.locator("form[data-outbox] button[type=submit]").click()
+    errors = page.locator("form[data-outbox] .error[data-outbox-error]")
+    expect(errors.first).to_be_visible(timeout=15_000)
+    expect(page.locator("form[data-outbox] .flash-error")).to_contain_text("day")
+    for index in range(errors.count()):
+        error = errors.nth(index)
+        error_id = error.get_attribute("id")
+        field = page.locator(f'[aria-describedby~="{error_id}"]')
+        expect(field.first).to_have_attribute("aria-invalid", "true")
+        assert (error.text_content() or "").strip()
+    assert page.locator("input[name=day][aria-invalid=true]").count() == 1
+    # corrected and sent again: it is saved (the page moves on) and no mark is left
+    page.fill("input[name=day]", "2026-11-30")
+    page.fill("input[name=called_time]", "10:15")
+    page.fill("input[name=location]", "Gym, north bleachers")
+    page.locator("form[data-outbox] button[type=submit]").click()
+    page.wait_for_function(
+        "() => !document.querySelector('[data-outbox-invalid], [data-outbox-error]')"
+        " && (location.pathname.endsWith('/drills') || !!document.querySelector('.flash-success'))",
+        timeout=15_000,
+    )
+    context.close()
