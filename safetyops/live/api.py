@@ -52,7 +52,5 @@ def live_state(live_id: int):
 def post_tap(live_id: int, body: TapIn):
     live = _live(live_id)
     tap, created = live_ops.record_tap(live, current_user, body)
-    state = live_queries.state(live)
-    area = next(a for a in state["areas"] if any(t["id"] == tap.id for t in a["taps"]))
-    out = next(t for t in area["taps"] if t["id"] == tap.id)
+    out = live_queries.tap_out(live, tap)
     return jsonify({"tap": out, "created": created}), 201 if created else 200

@@ -330,10 +330,17 @@ def test_a_tap_queued_before_the_end_arriving_after_it_is_kept_and_changes_nothi
     live = start_live(site["a"], site["officer_a"], site["areas"], started_at=minutes_ago(5))
     tap(live, site["officer_a"], site["areas"][0], seconds=20)
     live, _ended = live_ops.end(live, site["officer_a"])
-    late, created = tap(live, site["officer_b"], site["areas"][1], seconds=30)
+    late, created = tap(live, site["officer_a"], site["areas"][1], seconds=30)
     assert created
+    again, _created = tap(live, site["officer_a"], site["areas"][0], seconds=5)  # earlier
     gym = db.session.scalar(select(LiveArea).where(LiveArea.area_id == site["areas"][1].id))
     assert gym.cleared_at is None and live.all_clear_seconds is None
+    from safetyops.live.queries import state
+
+    areas = {a["name"]: a for a in state(live)["areas"]}
+    assert areas["Gym"]["cleared_at"] is None and not areas["Gym"]["taps"][0]["first"]
+    north = areas["North wing"]
+    assert north["seconds"] == 20 and [t["first"] for t in north["taps"]] == [False, True]
     with pytest.raises(Exception, match="after the drill ended"):
         tap(live, site["officer_a"], site["areas"][1], seconds=None)
 
