@@ -37,6 +37,9 @@ def _campuses(user: User) -> list[Campus]:
     return list(db.session.scalars(query))
 
 
+PAGES_CAMPUSES_MAX = 10  # the district's roles see every campus: keep the forms of ten
+
+
 def bundle_for(user: User, now: datetime | None = None) -> dict[str, Any]:
     """Today's and tomorrow's round plans with their checkpoints in walking order, the
     checkpoints for the QR look-up, the drill types, and the pages to keep: in a bounded
@@ -83,7 +86,7 @@ def bundle_for(user: User, now: datetime | None = None) -> dict[str, Any]:
         )
     pages = [url_for("home.index"), url_for("notifications.index"),
              url_for("offline.tablet_walk"), url_for("offline.tablet_scan")]  # fmt: skip
-    for campus in campuses:
+    for campus in campuses[:PAGES_CAMPUSES_MAX]:
         pages += [
             url_for("drills.new", code=campus.code),
             url_for("drills.new", code=campus.code, real=1),

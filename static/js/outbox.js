@@ -320,6 +320,15 @@
 
   function flushNow() {
     clearTimeout(retryTimer);
+    // Nothing of this officer's waits: no request at all (every page load calls this).
+    var pending = inPage ? summary().then(function (s) { return s.waiting; }) : Promise.resolve(1);
+    return pending.then(function (waiting) {
+      if (!waiting) { lastError = ""; return changed(); }
+      return sendWaiting();
+    });
+  }
+
+  function sendWaiting() {
     return readSession().then(function (current) {
       session = current;
       if (!session) {
@@ -348,10 +357,16 @@
     });
   }
 
+  // One flush at a time; an entry made while one runs gets a second pass right after.
+  var rerun = false;
   function flush() {
-    if (flushing) { return flushing; }
-    flushing = flushNow().then(function (s) { flushing = null; return s; },
-                               function (e) { flushing = null; throw e; });
+    if (flushing) { rerun = true; return flushing; }
+    flushing = flushNow().then(function (s) {
+      flushing = null;
+      if (rerun && !(s && s.error)) { rerun = false; return flush(); }
+      rerun = false;
+      return s;
+    }, function (e) { flushing = null; rerun = false; throw e; });
     return flushing;
   }
 
