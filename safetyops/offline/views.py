@@ -44,6 +44,9 @@ def _static_version(static_folder: str) -> str:
         digest.update(name.encode())
         if path.exists():
             digest.update(path.read_bytes())
+    # The locales' catalogs (kept when first loaded): new translations, a new cache.
+    for path in sorted(Path(static_folder, "i18n").glob("*.js")):
+        digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:12]
 
 
