@@ -275,3 +275,13 @@ def test_a_principal_reviews_only_their_campus(client, two_campuses, plan, make_
     page = client.get("/rounds/review").get_data(as_text=True)
     assert "data-round=" not in page
     assert count(db, Round) == 1
+
+
+def test_a_sign_in_lasts_a_shift_across_a_restart(client, two_campuses):
+    response = client.login(two_campuses["officer_a"])
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert cookies and "Expires=" in cookies[-1]  # not a browser-session cookie
+    expires = datetime.strptime(
+        cookies[-1].split("Expires=")[1].split(";")[0], "%a, %d %b %Y %H:%M:%S GMT"
+    ).replace(tzinfo=UTC)
+    assert expires - datetime.now(UTC) > timedelta(hours=11, minutes=55)

@@ -236,3 +236,50 @@ def test_unsent_entries_survive_sign_out_and_go_only_under_their_officer(
     with app.app_context():
         stored = select(func.count()).select_from(RoundResult)
         assert db.session.scalar(stored.where(RoundResult.round_id == round_id)) == 1
+
+
+def test_a_qr_label_scanned_offline_opens_the_round_and_counts_as_a_scan(
+    context, page, demo_server
+):
+    base, app, counter = demo_server
+    sign_in(page, base, "officer@demo.local")
+    ready_for_offline(page)
+    assert page.evaluate("() => document.documentElement.dataset.storagePersisted") in (
+        "yes",
+        "no",
+    )  # asked, and the answer is on the page
+    page.locator("#outbox-status summary").click()
+    expect(page.locator("[data-storage-status]")).to_contain_text("Storage on this tablet")
+    expect(page.locator("[data-offline-age]")).to_contain_text("min old")
+    go_offline(context, counter)
+    page.locator(".agenda-item", has_text="Morning exterior door check").filter(
+        has_text="Aspen Valley Elementary"
+    ).first.locator("form.start-form button").click()
+    page.wait_for_url("**/tablet/walk#round=*")
+    third = page.locator(".checklist .stop").nth(2)
+    checkpoint_id = int(third.get_attribute("id").removeprefix("cp-"))
+    name = third.locator(".stop-name").inner_text()
+
+    page.goto(f"{base}/scan/{checkpoint_id}")  # the label's address, no copy of that page
+    expect(page.locator("#scan-title")).to_have_text(name)
+    page.locator("#scan-open").click()
+    expect(page.locator("#walk[data-ready='1']")).to_have_count(1)
+    expect(page.locator(f"#cp-{checkpoint_id}.focus")).to_have_count(1)
+    page.locator(f"#cp-{checkpoint_id} .ok-form button").click()
+    page.locator(".checklist .stop").first.locator(".ok-form button").click()
+    expect(indicator(page)).to_contain_text("3 waiting")  # the start and two results
+    assert counter.writes_while_offline() == []
+
+    go_online(context, counter)
+    page.locator("[data-outbox-sync]").click()
+    expect(indicator(page)).to_have_text("All saved", timeout=20_000)
+    with app.app_context():
+        captured = dict(
+            db.session.execute(
+                select(RoundResult.checkpoint_id, RoundResult.capture)
+                .join(Round)
+                .where(Round.client_id == page.url.split("#round=")[1].split("&")[0])
+            ).all()
+        )
+    assert captured[checkpoint_id] == "qr"
+    assert sorted(captured.values()) == ["list", "qr"]
