@@ -23,7 +23,7 @@ from flask_login import current_user
 
 from safetyops.accounts.models import Role
 from safetyops.calendar.domain import school_year_label, school_year_of
-from safetyops.core import record_rules
+from safetyops.core import i18n, record_rules
 from safetyops.core.access import allow, campus_for, require_campus_access
 from safetyops.core.errors import NotAllowed, ValidationFailed
 from safetyops.core.forms import apply_errors, date_arg, year_arg
@@ -124,7 +124,8 @@ def new(code: str):
             apply_errors(form, exc)
         else:
             if created:
-                flash(_("Saved: %(type)s on %(day)s.", type=_label(drill), day=drill.local_date))
+                day = i18n.day(drill.local_date)
+                flash(_("Saved: %(type)s on %(day)s.", type=_label(drill), day=day))
             else:
                 flash(_("Already saved; nothing was added twice."))
             if request.args.get("back") == "compliance":
