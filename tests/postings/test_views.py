@@ -580,3 +580,26 @@ def test_the_public_page_and_pdf_follow_the_visitors_language(client, district):
     rows = list(csv.reader(io.StringIO(
         client.get("/public/AAA/drills.csv", headers=headers).get_data(as_text=True))))  # fmt: skip
     assert rows[0] == PUBLIC_COLUMNS and rows[1][PUBLIC_COLUMNS.index("drill_type")] == "lockdown"
+
+
+def test_turning_a_page_off_closes_its_period_once_and_is_audited(client, district, db):
+    client.login(district["admin"])
+    for _ in range(2):
+        assert client.post("/admin/public-postings/AAA", {"public": "0"}).status_code == 302
+    db.session.expire_all()
+    period = db.session.scalar(
+        select(PublicPosting).where(PublicPosting.campus_id == district["a"].id)
+    )
+    assert period.closed_at is not None and period.closed_by_id == district["admin"].id
+    actions = (
+        db.session.execute(
+            text("SELECT action FROM audit_event WHERE entity_type = 'public_posting' ORDER BY id")
+        )
+        .scalars()
+        .all()
+    )
+    assert actions == ["publish", "unpublish"]
+    assert client.get("/public/AAA/drills").status_code == 404
+    # The compliance page says so, and the drills posted while it was public stay posted.
+    page = client.get("/campuses/AAA/compliance").get_data(as_text=True)
+    assert "This campus has no public drill page" in page
