@@ -89,6 +89,11 @@ class BaseConfig:
     # for ever unless the district sets a number of days (e.g. 1095 for three years).
     PHOTO_RETENTION_DAYS = 0
     NOTIFICATION_RETENTION_DAYS = 365  # read or emailed notifications older than this go
+    # The scheduler's run history (jobs list, /readyz): runs older than this many days are
+    # deleted as jobs run (about 1,000 runs a day); the last run of each job is always kept.
+    JOB_RUN_KEEP_DAYS = 14
+    # Jobs store their notifications in batches of this many messages, one commit each.
+    NOTIFY_BATCH_MESSAGES = 200
 
     # A checkpoint with this many findings in this many days is flagged as a repeat offender.
     # Email (SAFETYOPS_SMTP_HOST etc.). No host: notifications stay in the app only.

@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from safetyops.campuses.models import Campus
 from safetyops.core.labels import label
@@ -38,15 +39,17 @@ def alert(
     supervisors: dict[int, list],
 ) -> tuple[int, int]:
     """Alert on findings open too long; returns (findings found, notifications created)."""
-    created = 0
     age = timedelta(days=current_app.config["FINDING_ALERT_DAYS"])
     old = db.session.scalars(
-        select(Finding).where(
+        select(Finding)
+        .where(
             Finding.status != FindingStatus.RESOLVED,
             Finding.opened_at < now - age,
             Finding.campus_id.in_(list(campuses)),
         )
+        .options(selectinload(Finding.checkpoint))  # one query, not one per finding
     ).all()
+    batch = []
     for finding in old:
         campus = campuses[finding.campus_id]
         message = Message(
@@ -62,5 +65,5 @@ def alert(
             link=link_to("findings.checkpoint", checkpoint_id=finding.checkpoint_id),
             campus_id=campus.id,
         )
-        created += notifications.notify(principals[campus.id] + supervisors[campus.id], message)
-    return len(old), created
+        batch.append((principals[campus.id] + supervisors[campus.id], message))
+    return len(old), notifications.notify_many(batch)

@@ -83,26 +83,49 @@ def email_status_for(user: User) -> str:
 
 def notify(users: Iterable[User], message: Message) -> int:
     """Store ``message`` for each user unless it was stored before. Returns how many new."""
-    created = 0
-    english = message.english()
-    for user in {u.id: u for u in users if u.active}.values():
-        inserted = db.session.execute(
-            _insert_ignoring_duplicates()
-            .values(
-                key=f"{message.key}:u{user.id}"[:200],
-                user_id=user.id,
-                campus_id=message.campus_id,
-                kind=message.kind,
-                params=message.params,
-                subject=english.subject[:200],
-                body=english.body,
-                link=message.link,
-                created_at=utcnow(),
-                email_status=email_status_for(user),
+    return notify_many([(users, message)])
+
+
+def notify_many(batch: Iterable[tuple[Iterable[User], Message]]) -> int:
+    """Store each message for its users unless stored before: one batched INSERT ... ON
+    CONFLICT DO NOTHING and one commit per ``NOTIFY_BATCH_MESSAGES`` messages, however many
+    campuses (a commit per message expired every loaded object, so each next message
+    loaded its campus and users again). A run failing half-way keeps the chunks stored
+    before; a rerun adds only the rest. Returns how many were new."""
+    per_chunk = max(1, int(current_app.config.get("NOTIFY_BATCH_MESSAGES") or 200))
+    now = utcnow()
+    chunks: list[list[dict]] = []
+    for n, (users, message) in enumerate(batch):
+        if n % per_chunk == 0:
+            chunks.append([])
+        english = message.english()
+        for user in {u.id: u for u in users if u.active}.values():
+            chunks[-1].append(
+                {
+                    "key": f"{message.key}:u{user.id}"[:200],
+                    "user_id": user.id,
+                    "campus_id": message.campus_id,
+                    "kind": message.kind,
+                    "params": message.params,
+                    "subject": english.subject[:200],
+                    "body": english.body,
+                    "link": message.link,
+                    "created_at": now,
+                    "email_status": email_status_for(user),
+                }
             )
-            .returning(Notification.id)  # a row back means it was new (rowcount is unreliable)
-        ).first()
-        created += inserted is not None
+    created = sum(store_chunk(rows) for rows in chunks) if chunks else store_chunk([])
+    return created
+
+
+def store_chunk(rows: list[dict]) -> int:
+    """Insert notification rows (duplicates ignored) and commit; how many were new."""
+    created = 0
+    if rows:
+        # A row back means it was new (rowcount is unreliable with ON CONFLICT).
+        created = len(
+            db.session.execute(_insert_ignoring_duplicates().returning(Notification.id), rows).all()
+        )
     db.session.commit()
     return created
 

@@ -50,6 +50,7 @@ def run(ctx: JobContext) -> dict[str, int]:
         for m in missed_rounds(list(campuses), zone_today - timedelta(days=2), zone_today, now=now)
         if now - m.instance.due_by <= ALERT_WINDOW
     ]
+    batch = []
     for m in missed:
         campus = campuses[m.instance.campus_id]
         message = Message(
@@ -64,7 +65,9 @@ def run(ctx: JobContext) -> dict[str, int]:
             link=link_to("rounds.missed", campus=campus.code),
             campus_id=campus.id,
         )
-        created += notifications.notify(supervisors[campus.id] or department, message)
+        batch.append((supervisors[campus.id] or department, message))
+    # One batched INSERT and one commit for every missed round (not one per campus).
+    created += notifications.notify_many(batch)
     old, alerted = old_findings.alert(campuses, now, principals, supervisors)
     created += alerted
     return {"missed": len(missed), "old_findings": old, "notifications": created}

@@ -30,7 +30,11 @@ class JobSlot(Base):
 
 class JobRun(Base):
     __tablename__ = "job_run"
-    __table_args__ = (Index("ix_job_run_job_started", "job_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_job_run_job_started", "job_id", "started_at"),
+        # Pruning by age (JOB_RUN_KEEP_DAYS) reads by it (migration 0018).
+        Index("ix_job_run_started_at", "started_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[str] = mapped_column(String(40))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import aliased
 
 from safetyops.accounts import tasks as roster_tasks
 from safetyops.actions import tasks as action_reminders
@@ -149,6 +150,7 @@ def run_job(job_id: str, now: datetime | None = None, as_of=None) -> dict:
     if finished is not None:
         finished.finished_at, finished.ok, finished.summary = utcnow(), True, str(summary)
     db.session.commit()
+    prune_runs(utcnow())
     return summary
 
 
@@ -167,7 +169,38 @@ def finish_interrupted_runs(before: datetime) -> int:
 
 
 def last_runs() -> dict[str, JobRun]:
-    out: dict[str, JobRun] = {}
-    for run in db.session.scalars(select(JobRun).order_by(JobRun.started_at)):
-        out[run.job_id] = run
-    return out
+    """The latest run of each job, in one query that reads the (job_id, started_at) index
+    once per job instead of the whole history."""
+    latest = [
+        select(JobRun.id)
+        .where(JobRun.job_id == job_id)
+        .order_by(JobRun.started_at.desc(), JobRun.id.desc())
+        .limit(1)
+        .scalar_subquery()
+        for job_id in jobs()
+    ]
+    return {
+        run.job_id: run for run in db.session.scalars(select(JobRun).where(JobRun.id.in_(latest)))
+    }
+
+
+def prune_runs(now: datetime) -> int:
+    """Delete finished runs older than ``JOB_RUN_KEEP_DAYS`` (one DELETE by the started_at
+    index), keeping each job's latest run whatever its age. Returns how many went."""
+    keep_days = int(current_app.config.get("JOB_RUN_KEEP_DAYS") or 0)
+    if keep_days <= 0:
+        return 0
+    newer = aliased(JobRun)
+    gone = db.session.execute(
+        delete(JobRun)
+        .where(
+            JobRun.started_at < now - timedelta(days=keep_days),
+            JobRun.finished_at.is_not(None),
+            select(newer.id)
+            .where(newer.job_id == JobRun.job_id, newer.started_at > JobRun.started_at)
+            .exists(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(getattr(gone, "rowcount", 0) or 0)

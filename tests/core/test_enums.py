@@ -23,6 +23,7 @@ from safetyops.notifications.models import EmailStatus, Notification
 from safetyops.offline.models import EntryKind, OutboxReceipt
 from safetyops.planning.models import DrillPlan
 from safetyops.postings.models import CancellationKind, DrillCancellation
+from safetyops.reports.models import ReportFile, ReportFileStatus
 
 
 def _checks(kind: str) -> list[tuple[str, str, CheckConstraint]]:
@@ -97,6 +98,7 @@ def rows(two_campuses, plan, client, db):
                 client_id=str(uuid.uuid4()), kind=EntryKind.DRILL,
                 user_id=two_campuses["officer_a"].id, received_at=now,
             ),
+            ReportFile(week="2026-W47", status=ReportFileStatus.DONE),
         ]
     )  # fmt: skip
     db.session.commit()

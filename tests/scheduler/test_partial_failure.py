@@ -27,19 +27,22 @@ def _keys(db) -> Counter:
 def test_a_job_failing_half_way_keeps_its_done_units_and_the_rerun_finishes(
     app,
     db,
-    district,
-    monkeypatch,  # noqa: F811
+    district,  # noqa: F811
+    monkeypatch,
 ):
-    real_notify = notifications.notify
+    # Jobs store their messages in committed chunks (notify_many); one message a chunk
+    # here, so the fifth unit fails after four were stored.
+    app.config["NOTIFY_BATCH_MESSAGES"] = 1
+    real_store = notifications.store_chunk
     calls = {"n": 0}
 
-    def failing_after_four(users, message):
+    def failing_after_four(rows):
         calls["n"] += 1
         if calls["n"] == 5:
             raise ConnectionError("SMTP relay vanished mid-run")
-        return real_notify(users, message)
+        return real_store(rows)
 
-    monkeypatch.setattr(notifications, "notify", failing_after_four)
+    monkeypatch.setattr(notifications, "store_chunk", failing_after_four)
     with pytest.raises(ConnectionError):
         run_job("compliance-reminders", NOW, as_of=date(2026, 9, 1))
     partial = _keys(db)
@@ -47,7 +50,7 @@ def test_a_job_failing_half_way_keeps_its_done_units_and_the_rerun_finishes(
     failed = db.session.scalar(select(JobRun).order_by(JobRun.id.desc()))
     assert failed.ok is False and failed.finished_at is not None
 
-    monkeypatch.setattr(notifications, "notify", real_notify)
+    monkeypatch.setattr(notifications, "store_chunk", real_store)
     summary = run_job("compliance-reminders", NOW, as_of=date(2026, 9, 1))
     complete = _keys(db)
     assert set(complete.values()) == {1}  # nothing twice
