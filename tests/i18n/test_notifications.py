@@ -188,3 +188,21 @@ def test_params_without_a_renderer_are_refused(readers):
         notifications.notify(
             [readers["officer_a"]], Message(key="t:x", kind="not_registered", params={"a": 1})
         )
+
+
+def test_the_weekly_report_email_in_the_readers_language(readers, smtp):
+    params = {
+        "week": "2026-W46", "scope": "Campus AAA", "completion_pct": 80.0, "rounds_missed": 1,
+        "findings_opened": 2, "still_open": 1, "overdue": None,
+        "pdf": "https://safetyops.test/reports/weekly?week=2026-W46&campus=AAA&format=pdf",
+    }  # fmt: skip
+    people = [readers["principal_a"], readers["supervisor_a"]]
+    notifications.notify(people, Message(key="t:weekly", kind="weekly_report", params=params))
+    notifications.deliver_pending()
+    (vi,) = smtp.inbox.to(readers["principal_a"].email)
+    assert _subject(vi) == "Báo cáo an toàn hằng tuần, tuần 46 năm 2026: Campus AAA"
+    assert "Vòng tuần tra hoàn thành: 80%; 1 bị bỏ lỡ" in _text(vi)
+    (es,) = smtp.inbox.to(readers["supervisor_a"].email)
+    assert _subject(es) == "Informe semanal de seguridad, semana 46 de 2026: Campus AAA"
+    assert "Rondas completadas: 80%; 1 no realizadas" in _text(es)
+    assert "format=pdf" in _text(es)
