@@ -66,3 +66,11 @@ def photo_store() -> PhotoStore:
         Path(current_app.instance_path) / "photos"
     )
     return PhotoStore(url)
+
+
+def report_store() -> PhotoStore:
+    """Weekly report PDFs (reports.files): ``instance/reports`` or ``REPORT_STORE_URL``."""
+    url = current_app.config.get("REPORT_STORE_URL") or str(
+        Path(current_app.instance_path) / "reports"
+    )
+    return PhotoStore(url)

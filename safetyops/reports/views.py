@@ -7,10 +7,12 @@ from datetime import date
 from flask import (
     Blueprint,
     Response,
-    current_app,
+    abort,
+    redirect,
     render_template,
     request,
     stream_with_context,
+    url_for,
 )
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -120,7 +122,32 @@ def weekly_report():
     if campus_code and not data["campuses"]:
         return _bad(_("no such campus"), "campus")
     pdf = request.args.get("format") == "pdf"
-    html = render_template(
+    if not pdf:
+        return report_html(label, data, snapshot, campus_code, pdf=False)
+    from safetyops.reports import files
+
+    # Stored PDFs are a file send; the whole district, live or never rendered, is made in
+    # the background (a progress page, then a link); one campus renders here (about 1 s).
+    whole = snapshot is not None and codes is None and campus_code is None
+    stored = (
+        files.stored(label, campus_code, live=snapshot is None)
+        if whole or (snapshot is not None and campus_code)
+        else None
+    )
+    if stored is not None:
+        return files.send(stored)
+    if whole or len(data["campuses"]) > files.INLINE_MAX_CAMPUSES:
+        job = files.request_pdf(label, campus_code, current_user, live=snapshot is None)
+        return redirect(url_for("reports.report_file", file_id=job.id), code=303)
+    body = files.render_pdf(label, data, snapshot, campus_code)
+    if snapshot is not None and campus_code:
+        files.keep(label, campus_code, body)  # the next reader gets the stored file
+    return files.pdf_response(body, files.file_name(label, campus_code))
+
+
+def report_html(label: str, data: dict, snapshot, campus_code: str | None, pdf: bool) -> str:
+    """The weekly report page (``pdf``: its print layout, for WeasyPrint)."""
+    return render_template(
         "reports/weekly.html",
         data=data,
         snapshot=snapshot,
@@ -135,16 +162,29 @@ def weekly_report():
         ages={key: str(text) for key, text in AGE_WORDS.items()},
         pdf=pdf,
     )
-    if not pdf:
-        return html
-    from safetyops.core.pdf import html_to_pdf
 
-    body = html_to_pdf(html, request.url_root, current_app.static_folder)
-    name = f"safety-report-{label}{'-' + campus_code if campus_code else ''}.pdf"
-    return Response(
-        body, mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
-    )  # fmt: skip
+
+@bp.route("/reports/files/<int:file_id>")
+@allow(*READERS)
+def report_file(file_id: int):
+    """A report PDF being made in the background: its progress, then a link."""
+    from safetyops.reports import files
+
+    job = files.visible_file(file_id, current_user)
+    if job is None:
+        abort(404)
+    return render_template("reports/file.html", job=job, words=files.stage_words())
+
+
+@bp.route("/reports/files/<int:file_id>.pdf")
+@allow(*READERS)
+def report_file_pdf(file_id: int):
+    from safetyops.reports import files
+
+    job = files.visible_file(file_id, current_user)
+    if job is None or job.status != "done":
+        abort(404)
+    return files.send(job)
 
 
 @bp.route("/exports/<kind>.csv")

@@ -25,6 +25,7 @@ from safetyops.core.db import utcnow
 from safetyops.extensions import db
 from safetyops.notifications import operations as notifications
 from safetyops.notifications import tasks as notification_tasks
+from safetyops.reports import files as report_files
 from safetyops.reports import tasks as weekly_report
 from safetyops.rounds import tasks as rounds_watch
 from safetyops.scheduler.context import JobContext, hours_minutes
@@ -109,6 +110,12 @@ def jobs() -> dict[str, Job]:
                 lambda ctx: retention.run(ctx.now),
                 "old notifications and, if the district sets a period, old photos",
                 lambda: CronTrigger(hour=3, minute=15, timezone=zone),
+            ),
+            Job(
+                "report-files",
+                lambda ctx: report_files.run(ctx.now),
+                "weekly report PDFs too large to make inside a request (the whole district)",
+                lambda: IntervalTrigger(seconds=20),
             ),
             Job(
                 "deliver-email",
