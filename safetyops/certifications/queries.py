@@ -161,6 +161,55 @@ def officer_rows(
     return list(rows.values())
 
 
+def flagged_for(viewer: User, today: date) -> dict[str, list[tuple[OfficerRow, CertRow]]]:
+    """What a home page lists: the current certificates of the officers ``viewer`` sees
+    that have expired or expire within 30 days. The dates of every certificate are read as
+    plain rows; only the flagged ones are loaded in full (a district has thousands)."""
+    query = (
+        select(
+            Certification.id, Certification.officer_id, Certification.kind_id,
+            Certification.issued_on, Certification.expires_on, Certification.withdrawn_at,
+        )
+        .join(User, User.id == Certification.officer_id)
+        .where(User.active.is_(True), User.role.in_([r.value for r in CERTIFIED_ROLES]))
+    )  # fmt: skip
+    visible = visible_officer_ids(viewer)
+    if visible is not None:
+        query = query.where(Certification.officer_id.in_(visible))
+    facts = [
+        CertFact(
+            r.id, r.officer_id, r.kind_id, r.issued_on, r.expires_on, r.withdrawn_at is not None
+        )
+        for r in db.session.execute(query)
+    ]
+    states = {
+        f.id: domain.state(f.expires_on, today)
+        for f in domain.current(facts)
+        if f.expires_on is not None
+    }
+    wanted = {
+        i
+        for i, s in states.items()
+        if s in (CertificationState.EXPIRED, CertificationState.EXPIRING)
+    }
+    out: dict[str, list[tuple[OfficerRow, CertRow]]] = {"expired": [], "expiring": []}
+    if not wanted:
+        return out
+    certs = db.session.scalars(
+        select(Certification)
+        .where(Certification.id.in_(wanted))
+        .options(selectinload(Certification.kind), selectinload(Certification.officer))
+    )
+    for cert in certs:
+        row = OfficerRow(officer=cert.officer, firm="", campuses=[])
+        state = states[cert.id]
+        left = domain.days_left(cert.expires_on, today) if cert.expires_on else None
+        out[str(state)].append((row, CertRow(cert=cert, state=state, days_left=left, current=True)))
+    for key in out:
+        out[key].sort(key=lambda pair: (pair[1].cert.expires_on, pair[0].officer.name))
+    return out
+
+
 def flagged(rows: Sequence[OfficerRow]) -> dict[str, list[tuple[OfficerRow, CertRow]]]:
     """Current certificates expired or expiring soon, worst first."""
     out: dict[str, list[tuple[OfficerRow, CertRow]]] = {"expired": [], "expiring": []}
@@ -304,11 +353,15 @@ def training_requirements(campus: Campus, as_of: date) -> list[Requirement]:
 def officer_flags(today: date, officer_ids: Iterable[int] | None = None) -> dict[int, str]:
     """Officers with a current certificate expired (``expired``) or expiring within 30 days
     (``expiring``) on ``today``: for lists of staff that show one flag per person."""
-    query = select(Certification).where(Certification.withdrawn_at.is_(None))
+    query = select(
+        Certification.id, Certification.officer_id, Certification.kind_id,
+        Certification.issued_on, Certification.expires_on,
+    ).where(Certification.withdrawn_at.is_(None))  # fmt: skip
     if officer_ids is not None:
         query = query.where(Certification.officer_id.in_(list(officer_ids)))
+    facts = (CertFact(*row) for row in db.session.execute(query))
     out: dict[int, str] = {}
-    for current in domain.current(fact(c) for c in db.session.scalars(query)):
+    for current in domain.current(facts):
         state = domain.state(current.expires_on, today)
         if state == CertificationState.EXPIRED:
             out[current.officer_id] = str(state)

@@ -18,13 +18,13 @@ from sqlalchemy.orm import selectinload
 
 from safetyops.accounts.models import Role, User
 from safetyops.certifications import domain
-from safetyops.certifications.domain import ExpiryNotice
-from safetyops.certifications.models import CERTIFIED_ROLES, Certification
-from safetyops.certifications.queries import fact
+from safetyops.certifications.domain import CertFact, ExpiryNotice
+from safetyops.certifications.models import CERTIFIED_ROLES, Certification, CertificationKind
 from safetyops.extensions import db
 from safetyops.notifications import kinds
 from safetyops.notifications import operations as notifications
 from safetyops.notifications.kinds import notification_kind
+from safetyops.notifications.models import Notification
 from safetyops.notifications.operations import Message
 from safetyops.scheduler.context import JobContext, link_to
 
@@ -92,30 +92,74 @@ def lead_days() -> tuple[int, ...]:
 
 def run(ctx: JobContext) -> dict[str, int]:
     today: date = ctx.local_today(current_app.config["SCHEDULER_TIMEZONE"])
-    certs = list(
-        db.session.scalars(
-            select(Certification)
-            .join(User, User.id == Certification.officer_id)
-            .where(User.active.is_(True), User.role.in_([r.value for r in CERTIFIED_ROLES]))
-            .options(
-                selectinload(Certification.kind),
-                selectinload(Certification.officer).selectinload(User.campuses),
-            )
+    # Plain rows, not ORM objects: the commits below (one per notice) would expire objects
+    # and load each of them again for the next notice.
+    rows = db.session.execute(
+        select(
+            Certification.id, Certification.officer_id, Certification.kind_id,
+            Certification.issued_on, Certification.expires_on, Certification.withdrawn_at,
+            CertificationKind.name,
         )
+        .join(CertificationKind, CertificationKind.id == Certification.kind_id)
+        .join(User, User.id == Certification.officer_id)
+        .where(User.active.is_(True), User.role.in_([r.value for r in CERTIFIED_ROLES]))
+    ).all()  # fmt: skip
+    kind_names = {row.id: row.name for row in rows}
+    facts = [
+        CertFact(
+            r.id, r.officer_id, r.kind_id, r.issued_on, r.expires_on, r.withdrawn_at is not None
+        )
+        for r in rows
+    ]
+    notices = domain.expiry_notices(facts, today, lead_days())
+    if not notices:
+        return {"certificates": len(rows), "notices": 0, "notifications": 0}
+    officer_ids = {n.cert.officer_id for n in notices}
+    officers = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.id.in_(officer_ids)).options(selectinload(User.campuses))
+        )
+    }
+    campuses_of = {o.id: [c.id for c in o.campuses] for o in officers.values()}
+    supervisors = notifications.campus_staff(
+        {c for ids in campuses_of.values() for c in ids}, [Role.SUPERVISOR]
     )
-    by_id = {c.id: c for c in certs}
-    notices = domain.expiry_notices((fact(c) for c in certs), today, lead_days())
-    campus_ids = {c.id for cert in certs for c in cert.officer.campuses}
-    supervisors = notifications.campus_staff(campus_ids, [Role.SUPERVISOR])
-    department = notifications.safety_department() if notices else []
-    created = 0
+    department = notifications.safety_department()
+    # Read-only from here: detached, so the commits leave their loaded values in place.
+    for user in {
+        *officers.values(),
+        *department,
+        *(s for staff in supervisors.values() for s in staff),
+    }:
+        db.session.expunge(user)
+    audiences = []
     for notice in notices:
-        cert = by_id[notice.cert.id]
-        officer = cert.officer
+        officer = officers[notice.cert.officer_id]
         people = [officer] + [
-            s for c in officer.campuses for s in supervisors.get(c.id, []) if s.id != officer.id
+            s
+            for campus_id in campuses_of[officer.id]
+            for s in supervisors.get(campus_id, [])
+            if s.id != officer.id
         ]
         if notice.kind == "certification_expired":
             people += department
-        created += notifications.notify(people, message(notice, officer, cert.kind.name))
-    return {"certificates": len(certs), "notices": len(notices), "notifications": created}
+        audiences.append((notice, officer, people))
+    # Who already has each notice (a run earlier today): skipped without a write. The
+    # notification's unique key still decides, should two runs overlap.
+    keys = [f"{n.key}:u{p.id}" for n, _o, people in audiences for p in people]
+    stored: set[str] = set()
+    for start in range(0, len(keys), 500):
+        stored.update(
+            db.session.scalars(
+                select(Notification.key).where(Notification.key.in_(keys[start : start + 500]))
+            )
+        )
+    created = 0
+    for notice, officer, people in audiences:  # each notice in its own transaction
+        missing = [p for p in people if f"{notice.key}:u{p.id}" not in stored]
+        if missing:
+            created += notifications.notify(
+                missing, message(notice, officer, kind_names[notice.cert.id])
+            )
+    return {"certificates": len(rows), "notices": len(notices), "notifications": created}

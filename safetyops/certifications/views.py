@@ -21,7 +21,13 @@ from safetyops.certifications.forms import (
 )
 from safetyops.certifications.models import CERTIFIED_ROLES, Certification, TrainingSession
 from safetyops.compliance.views import STATUS_WORDS
-from safetyops.core.access import allow, campus_for, may_use, require_campus_access
+from safetyops.core.access import (
+    allow,
+    campus_for,
+    may_use,
+    require_campus_access,
+    visible_campuses,
+)
 from safetyops.core.errors import ValidationFailed
 from safetyops.core.forms import apply_errors, choices
 from safetyops.core.submissions import once_per_submission
@@ -63,12 +69,20 @@ def index():
         return redirect(url_for("certifications.officer", officer_id=current_user.id))
     code = (request.args.get("campus") or "").upper()
     campus = campus_for(current_user, code) if code else None
-    rows = queries.officer_rows(current_user, queries.today(), campus=campus)
+    today = queries.today()
+    # District-wide, the list opens on the officers with something to act on (thousands
+    # otherwise; their dates are read as plain rows); one campus, or ?all=1, lists everyone.
+    flagged_only = campus is None and current_user.sees_all_campuses and not request.args.get("all")
+    ids = queries.officer_flags(today) if flagged_only else None
+    rows = queries.officer_rows(current_user, today, campus=campus, officer_ids=ids)
+    flags = queries.flagged(rows)
     return render_template(
         "certifications/index.html",
         rows=rows,
-        flags=queries.flagged(rows),
+        flags=flags,
         campus=campus,
+        flagged_only=flagged_only,
+        campuses=list(db.session.scalars(visible_campuses(current_user))),
         words=STATE_WORDS,
     )
 

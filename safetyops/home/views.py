@@ -43,8 +43,9 @@ def index():
         today = campus_today(campuses[0]) if campuses else None
         context["compliance"] = compliance.for_campuses(campuses, today) if campuses else []
     if sections.certifications:
-        rows = certifications.officer_rows(current_user, certifications.today())
-        context["certification_flags"] = certifications.flagged(rows)
+        context["certification_flags"] = certifications.flagged_for(
+            current_user, certifications.today()
+        )
     if sections.corrective_actions:
         from safetyops.actions import queries as corrective_actions
 

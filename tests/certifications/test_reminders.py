@@ -145,3 +145,18 @@ def test_supervisors_of_each_campus_the_officer_serves_hear_once(
         assert len(_subjects(db, person)) == 1, person
     assert _subjects(db, elsewhere) == [] and _subjects(db, two_campuses["admin"]) == []
     assert len(mail.inbox.to(supervisor_both.email)) == 1
+
+
+def test_a_rerun_fills_in_only_the_recipients_still_missing(db, mail, two_campuses, add_cert):
+    """A run that stopped half-way (a notice stored for some people only) is completed by
+    the next run, for those people only."""
+    from sqlalchemy import delete
+
+    officer, supervisor = two_campuses["officer_a"], two_campuses["supervisor_a"]
+    add_cert()
+    day = EXPIRES - timedelta(days=7)
+    assert run_job("certification-reminders", as_of=day)["notifications"] == 2
+    db.session.execute(delete(Notification).where(Notification.user_id == supervisor.id))
+    db.session.commit()
+    assert run_job("certification-reminders", as_of=day)["notifications"] == 1
+    assert len(_subjects(db, officer)) == 1 and len(_subjects(db, supervisor)) == 1

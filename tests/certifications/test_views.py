@@ -441,3 +441,19 @@ def test_a_supervisor_without_campuses_sees_only_themself(db, make_user, two_cam
         two_campuses["officer_a"].id,
         two_campuses["supervisor_a"].id,
     }
+
+
+def test_the_district_list_opens_on_what_needs_acting_on(client, two_campuses, add_cert):
+    today = queries.today()
+    add_cert(expires=today - timedelta(days=2), issued=today - timedelta(days=400))
+    add_cert(officer=two_campuses["officer_b"], expires=today + timedelta(days=300),
+             issued=today - timedelta(days=5))  # fmt: skip
+    a, b = two_campuses["officer_a"].email, two_campuses["officer_b"].email
+    client.login(two_campuses["admin"])
+    page = client.get("/certifications/").get_data(as_text=True)
+    assert f'data-officer="{a}"' in page and f'data-officer="{b}"' not in page
+    page = client.get("/certifications/?all=1").get_data(as_text=True)
+    assert f'data-officer="{a}"' in page and f'data-officer="{b}"' in page
+    page = client.get("/certifications/?campus=bbb").get_data(as_text=True)
+    assert f'data-officer="{a}"' not in page and f'data-officer="{b}"' in page
+    assert client.get("/certifications/?campus=NOPE").status_code == 404
