@@ -115,13 +115,16 @@ def officer_rows(
     officer_ids: Iterable[int] | None = None,
 ) -> list[OfficerRow]:
     """Officers ``viewer`` may see (of one campus, or given ids), each with every
-    certificate, newest first, judged on ``today``. Four queries."""
+    certificate, newest first, judged on ``today``. Four queries. Lists hold active
+    officers; given ids are shown whatever their state (a deactivated officer's record)."""
     query = (
         select(User)
-        .where(User.role.in_([r.value for r in CERTIFIED_ROLES]), User.active.is_(True))
+        .where(User.role.in_([r.value for r in CERTIFIED_ROLES]))
         .options(selectinload(User.campuses), selectinload(User.employer))
         .order_by(User.name)
     )
+    if officer_ids is None:
+        query = query.where(User.active.is_(True))
     visible = visible_officer_ids(viewer)
     if visible is not None:
         query = query.where(User.id.in_(visible))
@@ -351,12 +354,16 @@ def training_requirements(campus: Campus, as_of: date) -> list[Requirement]:
 
 
 def officer_flags(today: date, officer_ids: Iterable[int] | None = None) -> dict[int, str]:
-    """Officers with a current certificate expired (``expired``) or expiring within 30 days
-    (``expiring``) on ``today``: for lists of staff that show one flag per person."""
+    """Active officers with a current certificate expired (``expired``) or expiring within
+    30 days (``expiring``) on ``today``: for lists of staff that show one flag per person."""
     query = select(
         Certification.id, Certification.officer_id, Certification.kind_id,
         Certification.issued_on, Certification.expires_on,
-    ).where(Certification.withdrawn_at.is_(None))  # fmt: skip
+    ).join(User, User.id == Certification.officer_id).where(
+        Certification.withdrawn_at.is_(None),
+        User.active.is_(True),
+        User.role.in_([r.value for r in CERTIFIED_ROLES]),
+    )  # fmt: skip
     if officer_ids is not None:
         query = query.where(Certification.officer_id.in_(list(officer_ids)))
     facts = (CertFact(*row) for row in db.session.execute(query))

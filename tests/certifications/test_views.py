@@ -457,3 +457,20 @@ def test_the_district_list_opens_on_what_needs_acting_on(client, two_campuses, a
     page = client.get("/certifications/?campus=bbb").get_data(as_text=True)
     assert f'data-officer="{a}"' not in page and f'data-officer="{b}"' in page
     assert client.get("/certifications/?campus=NOPE").status_code == 404
+
+
+def test_a_deactivated_officer_keeps_a_record_but_leaves_the_lists(
+    client, db, two_campuses, add_cert
+):
+    today = queries.today()
+    officer = two_campuses["officer_a"]
+    add_cert(expires=today - timedelta(days=2), issued=today - timedelta(days=400))
+    officer.active = False
+    db.session.commit()
+    client.login(two_campuses["admin"])
+    assert f'data-officer="{officer.email}"' not in client.get("/certifications/").get_data(
+        as_text=True
+    )
+    page = client.get(f"/certifications/officers/{officer.id}").get_data(as_text=True)
+    assert "CPR/AED" in page
+    assert 'data-state="expired"' not in client.get("/").get_data(as_text=True)
