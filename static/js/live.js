@@ -7,7 +7,7 @@
   "use strict";
   var root = document.getElementById("live");
   if (!root || !window.fetch) { return; }
-  var t = window._t || function (s, p) {
+  var _t = window._t || function (s, p) {
     return s.replace(/%\((\w+)\)s/g, function (m, k) { return p && k in p ? p[k] : m; });
   };
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -21,6 +21,7 @@
   var pendingIds = {};
   var syncBox = document.getElementById("live-sync");
   var retryTimer = null;
+  var pollFailed = false;
 
   function clock(seconds) {
     if (seconds === null || seconds === undefined) { return "\u2014"; }
@@ -45,8 +46,8 @@
     var parts = [tap.by, "+" + clock(tap.seconds)];
     if (tap.issue) { parts.push(issueLabels[tap.issue] || tap.issue); }
     if (tap.note) { parts.push(tap.note); }
-    if (tap.first) { parts.push(t("first")); }
-    return parts.join(" \u00b7 ");
+    if (tap.first) { parts.push(_t("first")); }
+    return parts.join(" · ");
   }
 
   function render(state) {
@@ -69,12 +70,12 @@
       row.classList.toggle("unsaved", !!waiting && !area.cleared_at);
       var label = row.querySelector("[data-state]");
       if (area.cleared_at) {
-        label.textContent = t("Clear \u00b7 %(time)s \u00b7 %(name)s",
+        label.textContent = _t("Clear · %(time)s · %(name)s",
                               { time: clock(area.seconds), name: area.cleared_by });
       } else if (waiting) {
-        label.textContent = t("Clear \u2026 not sent yet");
+        label.textContent = _t("Clear … not sent yet");
       } else {
-        label.textContent = t("Not yet reported");
+        label.textContent = _t("Not yet reported");
       }
       var list = row.querySelector("[data-taps]");
       list.textContent = "";
@@ -92,7 +93,7 @@
         link.id = "drill-link";
         link.className = "btn btn-primary btn-big";
         link.href = "/drills/" + state.drill_id;
-        link.textContent = t("Drill record");
+        link.textContent = _t("Drill record");
         var actions = root.querySelector(".actions");
         actions.textContent = "";
         actions.appendChild(link);
@@ -108,10 +109,17 @@
       })
       .then(function (state) {
         skew = Date.parse(state.server_now) - Date.now();
+        if (pollFailed && !queued().length) { showSync(""); }
+        pollFailed = false;
         render(state);
         root.dataset.polled = String(Number(root.dataset.polled || 0) + 1);
       })
-      .catch(function () { showSync(t("No connection: the others' taps will show when it is back."), "error"); });
+      .catch(function () {
+        pollFailed = true;
+        if (!queued().length) {
+          showSync(_t("No connection: the others' taps will show when it is back."), "error");
+        }
+      });
   }
 
   // ---- without the outbox: a queue in localStorage, retried until the server answers ----
@@ -139,12 +147,12 @@
         return response.json().catch(function () { return {}; }).then(function (data) {
           saveQueue(queued().filter(function (b) { return b.client_id !== body.client_id; }));
           delete pendingIds[body.area_id];
-          showSync(t("Not saved: %(why)s", { why: data.error || response.status }), "error");
+          showSync(_t("Not saved: %(why)s", { why: data.error || response.status }), "error");
         });
       }
       throw new Error("HTTP " + response.status);
     }).catch(function () {
-      showSync(t("%(n)s tap(s) kept on this tablet; retrying\u2026", { n: queued().length }), "error");
+      showSync(_t("%(n)s tap(s) kept on this tablet; retrying…", { n: queued().length }), "error");
       clearTimeout(retryTimer);
       retryTimer = setTimeout(flush, 3000);
     });
@@ -187,7 +195,7 @@
       var row = document.getElementById("area-" + body.area_id);
       if (!row.classList.contains("clear")) {
         row.classList.add("unsaved");
-        row.querySelector("[data-state]").textContent = t("Clear \u2026 not sent yet");
+        row.querySelector("[data-state]").textContent = _t("Clear … not sent yet");
       }
       form.reset();
       var details = form.querySelector("details");
