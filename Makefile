@@ -25,6 +25,12 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# PostgreSQL's driver, gunicorn and Redis's client: production and `make cluster` (the
+# SQLite default of `make run` needs none of them; the test extras include them).
+$(VENV)/.installed-server: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[postgresql,server]'
+	touch $@
+
 install: $(VENV)/.installed catalogs
 install-test: $(VENV)/.installed-test catalogs
 
@@ -62,7 +68,7 @@ messages: install
 	@# pybabel extract (Python, templates, static/js with _t) -> update es, vi... -> compile
 	$(BIN)/python -m safetyops.core.catalogs messages
 
-cluster: install
+cluster: $(VENV)/.installed-server install
 	@# compose.yaml's topology without containers: two gunicorn nodes behind a round-robin
 	@# proxy on $(PORT) and two schedulers (one active). Needs SAFETYOPS_DATABASE_URL
 	@# (PostgreSQL), SAFETYOPS_SECRET_KEY and Redis on 127.0.0.1:6379.

@@ -9,7 +9,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 from flask_babel import gettext as _
 
@@ -51,9 +50,16 @@ def providers(app: Flask | None = None) -> list[SSOProvider]:
 
 
 def init_app(app: Flask) -> None:
-    """One Authlib registry per app (the provider's metadata is fetched on first use)."""
+    """One Authlib registry per app (the provider's metadata is fetched on first use).
+    Without providers Authlib is not even imported (a web worker starts faster)."""
+    configured = providers(app)
+    if not configured:
+        app.extensions[EXTENSION] = None
+        return
+    from authlib.integrations.flask_client import OAuth
+
     oauth = OAuth(app)
-    for provider in providers(app):
+    for provider in configured:
         oauth.register(
             name=provider.name,
             server_metadata_url=provider.metadata_url,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from authlib.integrations.base_client.errors import OAuthError
 from flask import (
     Blueprint,
     abort,
@@ -16,8 +15,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from joserfc.errors import JoseError
-from requests import RequestException
 
 from safetyops.accounts import operations as accounts
 from safetyops.accounts import sessions, sso
@@ -88,6 +85,9 @@ def sso_start(name: str):
     oauth_client = sso.client(name)
     if oauth_client is None:
         abort(404)
+    from authlib.integrations.base_client.errors import OAuthError
+    from requests import RequestException
+
     target = request.args.get("next") or ""
     session["sso_next"] = target if is_local_path(target) else ""
     try:
@@ -108,6 +108,11 @@ def sso_callback(name: str):
     provider, oauth_client = sso.provider(name), sso.client(name)
     if provider is None or oauth_client is None:
         abort(404)
+    # Imported here: only a configured provider needs Authlib (cold start, issue 16).
+    from authlib.integrations.base_client.errors import OAuthError
+    from joserfc.errors import JoseError
+    from requests import RequestException
+
     try:
         token = oauth_client.authorize_access_token()
         user = sso.user_for(provider, sso.claims_of(oauth_client, token))

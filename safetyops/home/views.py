@@ -6,7 +6,6 @@ import functools
 import uuid
 from datetime import timedelta
 
-from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 from sqlalchemy import func, select, text
@@ -92,5 +91,7 @@ def readyz():
 
 @functools.cache
 def _migration_head() -> str | None:
+    from alembic.script import ScriptDirectory  # only /readyz needs Alembic (cold start)
+
     directory = current_app.extensions["migrate"].directory
     return ScriptDirectory(directory).get_current_head()

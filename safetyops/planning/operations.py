@@ -7,7 +7,6 @@ import secrets
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -154,6 +153,8 @@ def campus_for_token(token: str) -> Campus | None:
 
 def ical(campus: Campus, today: date, labels: dict, base_url: str) -> bytes:
     """Planned drills and this school year's requirement deadlines as all-day events."""
+    from icalendar import Calendar, Event  # only the feed needs it (cold start)
+
     cal = Calendar()
     cal.add("prodid", "-//SafetyOps//Drill calendar//EN")
     cal.add("version", "2.0")

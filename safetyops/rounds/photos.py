@@ -9,7 +9,6 @@ import warnings
 
 from flask import current_app
 from flask_babel import gettext as _
-from PIL import Image, ImageOps
 
 from safetyops.audit import operations as audit
 from safetyops.core.errors import ValidationFailed
@@ -29,6 +28,8 @@ MAX_PIXELS = 40_000_000  # far above any tablet camera; refuses decompression bo
 def reencode(data: bytes, ext: str) -> bytes:
     """The picture alone: upright, without EXIF or other metadata. ValidationFailed if it
     is not a readable image."""
+    from PIL import Image, ImageOps  # only photo uploads need Pillow (cold start)
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
