@@ -33,6 +33,15 @@ self.addEventListener("activate", function (event) {
   );
 });
 
+// Only the officer's pages are kept (home, rounds, scans, the drill, real event and medical
+// call forms, notifications): administration and reports need the server anyway.
+var KEPT_PAGES = [/^\/$/, /^\/notifications\/?$/, /^\/tablet\/(walk|scan)$/, /^\/rounds\/\d+$/,
+                  /^\/scan\/\d+$/, /^\/campuses\/[^/]+\/(drills|medical)\/new$/];
+
+function kept(url) {
+  return KEPT_PAGES.some(function (pattern) { return pattern.test(url.pathname); });
+}
+
 function isPage(request) {
   return request.mode === "navigate" ||
     (request.headers.get("Accept") || "").indexOf("text/html") >= 0;
@@ -45,7 +54,7 @@ function pageFromNetwork(request) {
   var network = fetch(request).then(function (response) {
     // A proxy's "server unreachable" is no connection either: use the kept copy.
     if (response.status >= 502 && response.status <= 504) { throw new Error("unreachable"); }
-    var keep = response.ok && !response.redirected && url.pathname !== "/login";
+    var keep = response.ok && !response.redirected && kept(url);
     if (keep) {
       var copy = response.clone();
       caches.open(PAGES_CACHE).then(function (cache) { cache.put(stripHash(request.url), copy); });
