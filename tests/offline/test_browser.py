@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from safetyops.drills.models import Drill, MedicalCall
 from safetyops.extensions import db
 from safetyops.rounds import operations as rounds
-from safetyops.rounds.models import Round, RoundResult
+from safetyops.rounds.models import Round, RoundPlan, RoundResult
 from tests.browser import go_offline, go_online, sign_in
 
 pytestmark = pytest.mark.browser
@@ -283,3 +283,37 @@ def test_a_qr_label_scanned_offline_opens_the_round_and_counts_as_a_scan(
         )
     assert captured[checkpoint_id] == "qr"
     assert sorted(captured.values()) == ["list", "qr"]
+
+
+def test_entries_of_a_refused_round_start_are_kept_and_say_why(context, page, demo_server):
+    base, app, counter = demo_server
+    sign_in(page, base, "officer@demo.local")
+    ready_for_offline(page)
+    go_offline(context, counter)
+    page.locator(".agenda-item", has_text="Morning exterior door check").filter(
+        has_text="Aspen Valley Elementary"
+    ).first.locator("form.start-form button").click()
+    page.wait_for_url("**/tablet/walk#round=*")
+    page.locator(".checklist .stop").first.locator(".ok-form button").click()
+    expect(indicator(page)).to_contain_text("2 waiting")
+    with app.app_context():  # meanwhile the plan is withdrawn
+        plan_id = page.evaluate(
+            "u => SafetyOpsOutbox.meta.get('round:' + u).then(r => r.plan_id)",
+            page.url.split("#round=")[1],
+        )
+        rounds.set_plan_active(db.session.get(RoundPlan, plan_id), False)
+        db.session.remove()
+    go_online(context, counter)
+    page.locator("[data-outbox-sync]").click()
+    expect(indicator(page)).to_contain_text("2 refused: not found", timeout=20_000)
+    page.locator("#outbox-status summary").click()
+    items = page.locator("#outbox-status [data-outbox-list] li")
+    expect(items.filter(has_text="Round started")).to_contain_text("refused: not found")
+    expect(items.filter(has_text="Checkpoint result")).to_contain_text(
+        "refused: Its round was not started: not found"
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Round).where(
+            Round.plan_id == plan_id, Round.officer.has(email="officer@demo.local"),
+            Round.completed_at.is_(None),
+        )) == 0  # fmt: skip
