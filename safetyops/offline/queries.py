@@ -24,6 +24,7 @@ from safetyops.drills import operations as drills_service
 from safetyops.drills.forms import type_choices
 from safetyops.extensions import db
 from safetyops.offline import domain
+from safetyops.offline.models import EntryKind, OutboxReceipt
 from safetyops.rounds import operations as rounds_service
 from safetyops.rounds.domain import expected_instances
 from safetyops.rounds.models import Round, RoundResult
@@ -169,10 +170,13 @@ def review_rows(user: User, start: date, end: date) -> list[ReviewRow]:
         ):
             results[result.round_id].append(result)
     times, pace = time_rules(), pace_rules()
+    receipts = _round_receipts([r.id for r in rounds])
     rows = []
     for round_ in rounds:
         row = ReviewRow(round_, results=len(results[round_.id]))
         seen: set[str] = set()
+        for receipt in receipts[round_.id]:
+            seen.update(receipt_flags(receipt, times))
         for result in results[round_.id]:
             flags = result_time_flags(result, times)
             if flags:
@@ -218,18 +222,50 @@ def flagged_rounds_by_campus(
 
 
 @dataclass
+class ReceiptRow:
+    receipt: OutboxReceipt
+    flags: tuple[domain.TimeFlag, ...]
+
+
+@dataclass
 class RoundTimes:
-    """A round's flags for its page: per result (clock off, late sync) and for the round."""
+    """A round's flags for its page: per result (clock off, late sync), for the round, and
+    the start and finish as the tablet sent them (raw times and flags)."""
 
     by_result: dict[str, tuple[domain.TimeFlag, ...]]
     round_flags: tuple[domain.RoundFlag, ...]
+    receipts: list[ReceiptRow] = field(default_factory=list)
 
 
-def round_times(results: list[RoundResult]) -> RoundTimes:
+def receipt_flags(receipt: OutboxReceipt, rules: domain.TimeRules) -> tuple[domain.TimeFlag, ...]:
+    if receipt.tapped_at is None:
+        return ()
+    return domain.EntryTimes(receipt.tapped_at, receipt.sent_at, receipt.received_at).flags(rules)
+
+
+def _round_receipts(round_ids: list[int]) -> dict[int, list[OutboxReceipt]]:
+    found: dict[int, list[OutboxReceipt]] = defaultdict(list)
+    if round_ids:
+        for receipt in db.session.scalars(
+            select(OutboxReceipt)
+            .where(
+                OutboxReceipt.kind.in_([EntryKind.ROUND_START, EntryKind.ROUND_COMPLETE]),
+                OutboxReceipt.record_id.in_(round_ids),
+            )
+            .order_by(OutboxReceipt.received_at)
+        ):
+            if receipt.record_id is not None:
+                found[receipt.record_id].append(receipt)
+    return found
+
+
+def round_times(round_: Round) -> RoundTimes:
     rules = time_rules()
+    results = list(round_.results)
     return RoundTimes(
         {r.id: result_time_flags(r, rules) for r in results},
         domain.round_flags([mark_of(r) for r in results], pace_rules()),
+        [ReceiptRow(r, receipt_flags(r, rules)) for r in _round_receipts([round_.id])[round_.id]],
     )
 
 

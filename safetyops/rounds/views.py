@@ -107,7 +107,7 @@ def walk(round_id: int):
         amend_form=amend_form,
         new_id=lambda: str(uuid.uuid4()),
         now=utcnow(),
-        times=None if walking else offline_queries.round_times(list(round_.results)),
+        times=None if walking else offline_queries.round_times(round_),
     )
 
 

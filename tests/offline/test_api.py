@@ -285,3 +285,24 @@ def test_a_sign_in_lasts_a_shift_across_a_restart(client, two_campuses):
         cookies[-1].split("Expires=")[1].split(";")[0], "%a, %d %b %Y %H:%M:%S GMT"
     ).replace(tzinfo=UTC)
     assert expires - datetime.now(UTC) > timedelta(hours=11, minutes=55)
+
+
+def test_a_start_synced_hours_later_is_flagged_late_with_its_raw_times(client, two_campuses, plan):
+    client.login(two_campuses["officer_a"])
+    now = utcnow()
+    tapped = now - timedelta(hours=5)
+    client_id = str(uuid.uuid4())
+    round_ = client.post_json(
+        "/api/v1/rounds",
+        {"plan_id": plan.id, "id": client_id, "started_at": iso(tapped)},
+        headers={"X-Sent-At": iso(now), "X-Tapped-At": iso(tapped), "X-Client-Id": client_id},
+    ).json
+    client.post_json(f"/api/v1/rounds/{round_['id']}/complete", {"reason": "dead zone"})
+    page = client.get(f"/rounds/{round_['id']}").get_data(as_text=True)
+    receipts = page.split('id="round-receipts"')[1].split("</table>")[0]
+    assert 'data-flag="late_sync"' in receipts
+    client.logout()
+    client.login(two_campuses["supervisor_a"])
+    review = client.get("/rounds/review?flagged=1").get_data(as_text=True)
+    row = review.split(f'data-round="{round_["id"]}"')[1].split("</tr>")[0]
+    assert 'data-flag="late_sync"' in row
