@@ -260,6 +260,9 @@ def test_a_qr_label_scanned_offline_opens_the_round_and_counts_as_a_scan(
     checkpoint_id = int(third.get_attribute("id").removeprefix("cp-"))
     name = third.locator(".stop-name").inner_text()
 
+    for needs_server in ("/audit", "/reports/weekly", "/login"):
+        page.goto(f"{base}{needs_server}")  # no copy: the page says it needs a connection
+        expect(page.locator("h1")).to_have_text("This page needs a connection")
     page.goto(f"{base}/scan/{checkpoint_id}")  # the label's address, no copy of that page
     expect(page.locator("#scan-title")).to_have_text(name)
     page.locator("#scan-open").click()
