@@ -43,7 +43,24 @@
     var minutes = Math.max(0, Math.round((Date.now() - copy.fetched_at) / 60000));
     ageBox.textContent = _t("Offline copy of your rounds: %(n)s min old.", { n: minutes });
     ageBox.dataset.minutes = String(minutes);
+    showOffline(copy);
   }
+
+  // With no connection the page says so, and how old what it shows may be.
+  var offlineNote = document.querySelector("[data-offline-note]");
+  function showOffline(copy) {
+    if (!offlineNote) { return; }
+    var offline = navigator.onLine === false;
+    offlineNote.hidden = !offline;
+    if (!offline) { return; }
+    var minutes = copy ? Math.max(0, Math.round((Date.now() - copy.fetched_at) / 60000)) : null;
+    offlineNote.textContent = minutes === null
+      ? _t("No connection: this page is the copy kept on this tablet.")
+      : _t("No connection: this page is the copy kept on this tablet; your rounds are from %(n)s min ago.", { n: minutes });
+  }
+  function noteNow() { outbox.meta.get(COPY_KEY).then(showOffline); }
+  window.addEventListener("offline", noteNow);
+  window.addEventListener("online", noteNow);
 
   function keepPages(urls) {
     if (!window.caches) { return Promise.resolve(); }

@@ -50,6 +50,8 @@ def test_a_round_walked_offline_is_stored_exactly_once(context, page, demo_serve
     response = page.reload()
     assert response is not None and response.from_service_worker  # the kept copy
     expect(page.locator("h1")).to_contain_text("Good to see you")
+    expect(page.locator("[data-offline-note]")).to_contain_text("No connection")
+    expect(page.locator("[data-offline-note]")).to_contain_text("min ago")
     item = page.locator(".agenda-item", has_text="Morning exterior door check").filter(
         has_text="Aspen Valley Elementary"
     )
