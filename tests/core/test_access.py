@@ -24,8 +24,10 @@ def test_public_endpoints_are_few_and_known(app):
     }
     # The calendar feed is public by design: its URL carries a revocable secret token.
     # The API's document and its docs page describe the API and hold no data.
+    # The login page's language switch sets only the session's language (CSRF-checked).
     assert public == {
         "accounts.login",
+        "accounts.choose_language",
         "home.healthz",
         "home.readyz",
         "metrics",  # answers only METRICS_ALLOWED addresses or the scrape token
