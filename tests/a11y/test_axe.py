@@ -52,6 +52,13 @@ PAGES: list[tuple[str, str, str, int]] = [
     ("admin", "calendars", "/admin/calendar", 200),
     ("admin", "audit trail", "/admin/audit", 200),
     ("admin", "error page: bad request", "/reports/weekly?week=not-a-week", 400),
+    # Public drill postings (read by families), the tablet's offline pages, round review.
+    ("anonymous", "public drill postings", "/public/AVE/drills", 200),
+    ("admin", "public postings", "/admin/public-postings", 200),
+    ("supervisor", "round review", "/rounds/review", 200),
+    ("officer", "offline page", "/offline", 200),
+    ("officer", "tablet walk (offline copy)", "/tablet/walk", 200),
+    ("officer", "tablet scan (offline copy)", "/tablet/scan", 200),
     # Certifications, firms and staff training (issue 14).
     ("officer", "my certifications", "/certifications/", 200),
     ("supervisor", "officers' certifications", "/certifications/", 200),
@@ -75,6 +82,8 @@ OUTDOOR_PAGES = {
     "medical call form",
     "live drill start",
     "live drill (tablet)",
+    "tablet walk (offline copy)",
+    "tablet scan (offline copy)",
 }
 OFFICER_OUTDOOR = [
     (path, name)
