@@ -57,6 +57,8 @@ def main() -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument("--requests", type=int, default=5)
     parser.add_argument("--export-child", help=argparse.SUPPRESS)
+    parser.add_argument("--campus", default="S001", help="the campus of the campus PDFs")
+    parser.add_argument("--no-exports", action="store_true", help="skip the CSV exports")
     args = parser.parse_args()
     if args.export_child:
         export_peak(args.db, args.export_child, 365)
@@ -87,18 +89,60 @@ def main() -> None:
             timings.append(elapsed * 1000)
             counts.append(queries["n"] - before)
     print(
-        f"district report {week} (200 campuses, live): {max(counts)} queries, "
+        f"district report {week} (all campuses, live): {max(counts)} queries, "
         f"median {statistics.median(timings):.0f} ms, max {max(timings):.0f} ms"
     )
-    t0 = time.perf_counter()
-    pdf = client.get(f"/reports/weekly?week={week}&live=1&format=pdf")
-    print(
-        f"district report as PDF: {len(pdf.data) / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s"
-    )
+    pdfs(app, client, week, args.campus)
+    if args.no_exports:
+        return
     for kind in ("results", "rounds"):
         subprocess.run(  # noqa: S603 - this script, fixed arguments
             [sys.executable, __file__, "--db", args.db, "--export-child", kind], check=True
         )
+
+
+def _timed(client, url: str) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    response = client.get(url)
+    return (time.perf_counter() - t0) * 1000, response
+
+
+def pdfs(app, client, week: str, campus: str) -> None:
+    """The PDFs (issue 16): a live campus PDF inside the request; the whole district's
+    live PDF queued and made in the background; the Monday snapshot's stored district PDF
+    (rendered once) opened as a file send; a snapshot campus PDF, first and again."""
+    from safetyops.reports import files
+    from safetyops.reports import queries as reports
+
+    ms, response = _timed(client, f"/reports/weekly?week={week}&live=1&campus={campus}&format=pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF"), response.status
+    print(f"live PDF, one campus ({campus}): {ms / 1000:.2f} s inside the request")
+    ms, response = _timed(client, f"/reports/weekly?week={week}&live=1&format=pdf")
+    assert response.status_code in (200, 303), response.status_code
+    if response.status_code == 200:
+        print(f"live PDF, whole district: {ms / 1000:.2f} s inside the request (a few campuses)")
+    else:
+        print(f"live PDF, whole district: queued in {ms:.0f} ms (303 to its progress page)")
+    with app.app_context():
+        t0 = time.perf_counter()
+        made = files.run()
+        print(f"  made in the background in {time.perf_counter() - t0:.1f} s: {made}")
+        t0 = time.perf_counter()
+        snapshot, _created = reports.store_snapshot(week)
+        stored = files.store_snapshot_pdf(week)
+        print(
+            f"Monday job: snapshot and its district PDF rendered once and stored in "
+            f"{time.perf_counter() - t0:.1f} s ({stored.size / 1e6 if stored else 0:.1f} MB)"
+        )
+    opens = []
+    for _ in range(5):
+        ms, response = _timed(client, f"/reports/weekly?week={week}&format=pdf")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+        opens.append(ms)
+    print(f"stored district PDF opened: median {statistics.median(opens):.0f} ms (file send)")
+    first, _ = _timed(client, f"/reports/weekly?week={week}&campus={campus}&format=pdf")
+    again, _ = _timed(client, f"/reports/weekly?week={week}&campus={campus}&format=pdf")
+    print(f"snapshot campus PDF: first {first / 1000:.2f} s (rendered, kept), again {again:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -18,8 +18,10 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from safetyops.accounts.models import Role
+from safetyops.campuses.models import Campus
 from safetyops.compliance.views import STATUS_WORDS
 from safetyops.core import dates
 from safetyops.core.access import allow, json_error, visible_campus_ids, visible_campuses
@@ -111,6 +113,11 @@ def weekly_report():
             return _bad(_("no such campus among yours"), "campus")
         codes = {campus_code}
     snapshot = None if request.args.get("live") else reports.snapshot_for(label)
+    pdf = request.args.get("format") == "pdf"
+    if pdf:  # a stored file, or the background: decided before any figure is gathered
+        early = _pdf_without_figures(label, snapshot, codes, campus_code)
+        if early is not None:
+            return early
     if snapshot is not None:
         data = snapshot.data
     else:
@@ -121,28 +128,42 @@ def weekly_report():
     data = reports.for_viewer(data, codes)
     if campus_code and not data["campuses"]:
         return _bad(_("no such campus"), "campus")
-    pdf = request.args.get("format") == "pdf"
     if not pdf:
         return report_html(label, data, snapshot, campus_code, pdf=False)
     from safetyops.reports import files
 
-    # Stored PDFs are a file send; the whole district, live or never rendered, is made in
-    # the background (a progress page, then a link); one campus renders here (about 1 s).
-    whole = snapshot is not None and codes is None and campus_code is None
-    stored = (
-        files.stored(label, campus_code, live=snapshot is None)
-        if whole or (snapshot is not None and campus_code)
-        else None
-    )
-    if stored is not None:
-        return files.send(stored)
-    if whole or len(data["campuses"]) > files.INLINE_MAX_CAMPUSES:
+    if len(data["campuses"]) > files.INLINE_MAX_CAMPUSES:  # a supervisor's many campuses
         job = files.request_pdf(label, campus_code, current_user, live=snapshot is None)
         return redirect(url_for("reports.report_file", file_id=job.id), code=303)
-    body = files.render_pdf(label, data, snapshot, campus_code)
-    if snapshot is not None and campus_code:
+    body = files.render_pdf(label, data, snapshot, campus_code)  # a campus: about 1 s
+    if snapshot is not None and (campus_code or codes is None):
         files.keep(label, campus_code, body)  # the next reader gets the stored file
     return files.pdf_response(body, files.file_name(label, campus_code))
+
+
+def _pdf_without_figures(label: str, snapshot, codes: set[str] | None, campus_code: str | None):
+    """A stored snapshot PDF is a file send; the whole district live (or a snapshot's never
+    rendered) is made in the background: a progress page, then a link. None: render here."""
+    from safetyops.reports import files
+
+    whole = codes is None and campus_code is None
+    if snapshot is not None and (whole or campus_code):
+        stored = files.stored(label, campus_code)
+        if stored is not None:
+            return files.send(stored)
+    if campus_code:
+        return None
+    count: int | None
+    if codes is not None:
+        count = len(codes)
+    elif snapshot is not None:
+        count = len(snapshot.data["campuses"])
+    else:
+        count = db.session.scalar(select(func.count(Campus.id)).where(Campus.active.is_(True)))
+    if (count or 0) > files.INLINE_MAX_CAMPUSES:
+        job = files.request_pdf(label, campus_code, current_user, live=snapshot is None)
+        return redirect(url_for("reports.report_file", file_id=job.id), code=303)
+    return None
 
 
 def report_html(label: str, data: dict, snapshot, campus_code: str | None, pdf: bool) -> str:
