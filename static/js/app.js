@@ -44,8 +44,15 @@
         shownBefore.set(el, shown);
       });
     }
+    // What the page shows while it loads (the outbox's "All saved") is its first state, not
+    // news: nothing is repeated until the person acts or the page has settled.
+    var settled = false;
+    function settle() { settled = true; }
+    document.addEventListener("pointerdown", settle, true);
+    document.addEventListener("keydown", settle, true);
+    window.setTimeout(settle, 2000);
     look(true);
-    new MutationObserver(function () { look(false); }).observe(document.body, {
+    new MutationObserver(function () { look(!settled); }).observe(document.body, {
       subtree: true, childList: true, characterData: true,
       attributes: true, attributeFilter: ["hidden", "class", "style", "open"] });
   }

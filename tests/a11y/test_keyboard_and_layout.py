@@ -324,3 +324,34 @@ def test_a_form_sent_through_the_tablet_outbox_ties_refused_fields_to_their_erro
         timeout=15_000,
     )
     context.close()
+
+
+def test_the_outbox_indicator_is_a_live_region_and_not_read_twice(browser, demo_server):
+    """Offline, a tap waits on the tablet: the outbox indicator, a status region already on
+    the page, says so (the browser reads the change); app.js does not repeat it."""
+    context = _context(browser, "en-US")
+    page = context.new_page()
+    sign_in_as(page, demo_server.url, "officer")
+    page.goto(demo_server.path("/rounds/{round}"))
+    expect(page.locator("#walk[data-ready='1']")).to_have_count(1)
+    indicator = page.locator("#outbox-status .outbox-text")
+    expect(indicator).to_be_visible()
+    expect(indicator).to_have_attribute("role", "status")
+    context.set_offline(True)
+    page.locator(".checklist .stop").last.locator(".ok-form button").click()
+    expect(indicator).to_contain_text("waiting")
+    page.wait_for_timeout(300)  # app.js would have repeated it by now
+    expect(page.locator("#announce-polite")).to_be_empty()
+    context.close()  # the tap stays in this context's storage, never sent
+
+
+def test_a_saved_form_says_so_in_a_status_region(browser, demo_server):
+    context = _context(browser, "en-US")
+    page = context.new_page()
+    sign_in_as(page, demo_server.url, "officer")
+    page.goto(demo_server.path("/account/notifications"))
+    page.locator("main form button[type=submit]").last.click()  # saved as it is
+    flash = page.locator(".flash-success")
+    expect(flash).to_have_attribute("role", "status")
+    expect(flash).not_to_be_empty()
+    context.close()
