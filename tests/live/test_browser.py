@@ -33,6 +33,8 @@ def test_two_tablets_run_a_lockdown_and_the_principal_closes_its_action(browser,
         expect(officer).to_have_url(re.compile(r"/live/\d+$"))
         expect(officer.locator("#live")).to_have_attribute("data-ready", "1")
         expect(officer.locator(".live-area")).to_have_count(3)
+        # Taps go through the tablet's outbox (static/js/outbox.js) on this page.
+        assert officer.evaluate("typeof window.SafetyOpsOutbox.enqueue") == "function"
         live_url = officer.url
 
         # Tablet two joins it from the campus's live page.
@@ -137,3 +139,27 @@ def test_without_the_outbox_a_tap_made_offline_is_sent_when_the_connection_retur
     expect(gym.locator("[data-taps] li")).to_have_count(1)
     assert page.evaluate("JSON.parse(localStorage.getItem('safetyops-live-' + "
                          "document.getElementById('live').dataset.live)).length") == 0  # fmt: skip
+
+
+def test_through_the_outbox_a_tap_made_offline_clears_its_area_once_back_online(
+    context, live_server
+):
+    page = context.new_page()
+    sign_in(page, live_server, "officer@demo.local")
+    page.goto(f"{live_server}/campuses/RMS/live")
+    page.select_option("#drill_type", "shelter")
+    page.get_by_role("button", name="Start now").click()
+    expect(page.locator("#live")).to_have_attribute("data-ready", "1")
+    assert page.evaluate("typeof window.SafetyOpsOutbox.enqueue") == "function"
+
+    context.set_offline(True)
+    field = page.locator(".live-area", has_text="Athletic field")
+    field.get_by_role("button", name="Clear / accounted for").click()
+    expect(field.locator("[data-state]")).to_have_text("Clear … not sent yet")
+    waiting = page.evaluate("window.SafetyOpsOutbox.summary().then(s => s.waiting)")
+    assert waiting == 1
+
+    context.set_offline(False)
+    expect(field).to_have_class(re.compile(r"\bclear\b"), timeout=15_000)
+    expect(field.locator("[data-taps] li")).to_have_count(1)
+    page.wait_for_function("window.SafetyOpsOutbox.summary().then(s => s.waiting === 0)")

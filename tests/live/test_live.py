@@ -372,3 +372,24 @@ def test_the_areas_import_command(site, runner, tmp_path, db):
     bad.write_text("campus_code,name,kind\nBBB,Gym,castle\n")
     result = runner.invoke(args=["import", "areas", str(bad)])
     assert result.exit_code != 0 and "line 2" in result.output
+
+
+def test_the_poll_runs_the_same_queries_whatever_the_number_of_taps(site, client, db):
+    live = start_live(site["a"], site["officer_a"], site["areas"], started_at=minutes_ago(9))
+    client.login(site["officer_a"])
+
+    def poll_queries() -> int:
+        seen = []
+        listener = lambda *_a: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/api/v1/live/{live.id}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    tap(live, site["officer_a"], site["areas"][0], seconds=10)
+    few = poll_queries()
+    for n in range(30):
+        tap(live, site["supervisor_a"], site["areas"][n % 3], seconds=20 + n, note=f"n{n}")
+    assert poll_queries() == few
