@@ -393,3 +393,22 @@ def test_the_poll_runs_the_same_queries_whatever_the_number_of_taps(site, client
     for n in range(30):
         tap(live, site["supervisor_a"], site["areas"][n % 3], seconds=20 + n, note=f"n{n}")
     assert poll_queries() == few
+
+
+def test_ending_needs_the_campus_and_a_runner_role(site, client, make_client, db):
+    live = start_live(site["a"], site["officer_a"], site["areas"])
+    client.login(site["officer_b"])
+    assert client.post(f"/live/{live.id}/end").status_code == 404
+    viewer = make_client()
+    viewer.login(site["viewer"])
+    assert viewer.post(f"/live/{live.id}/end").status_code == 403
+    no_token = make_client()
+    no_token.login(site["officer_a"])
+    assert no_token.post(f"/live/{live.id}/end", csrf=False).status_code == 400  # CSRF
+    db.session.expire_all()
+    assert db.session.get(LiveDrill, live.id).status == LiveStatus.RUNNING
+    principal = make_client()
+    principal.login(site["principal_a"])
+    assert principal.post(f"/live/{live.id}/end").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(LiveDrill, live.id).ended_by_id == site["principal_a"].id
