@@ -355,3 +355,28 @@ def test_a_saved_form_says_so_in_a_status_region(browser, demo_server):
     expect(flash).to_have_attribute("role", "status")
     expect(flash).not_to_be_empty()
     context.close()
+
+
+def test_a_problem_is_reported_with_the_keyboard_alone(browser, demo_server):
+    """The walk's "Problem" opens with Enter, its choices are reached by Tab and chosen with
+    the arrow keys, and its save button is reached too (nothing needs a pointer)."""
+    context = _context(browser, "en-US")
+    page = context.new_page()
+    sign_in_as(page, demo_server.url, "officer")
+    page.goto(demo_server.path("/rounds/{round}"))
+    expect(page.locator("#walk[data-ready='1']")).to_have_count(1)
+    stop = page.locator(".checklist .stop").nth(1)
+    stop.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(stop.locator("details")).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    kind = page.evaluate("document.activeElement.name")
+    assert kind == "finding_kind", kind
+    page.keyboard.press("ArrowDown")  # moves to and selects the next choice
+    assert page.evaluate("document.activeElement.checked") is True
+    for _ in range(12):  # on through the actions, the note and the photo
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+    expect(stop.locator(".problem-form button[type=submit]")).to_be_focused()
+    context.close()  # nothing is sent: the problem is not saved
