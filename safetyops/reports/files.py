@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Response, current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from safetyops.accounts.models import User
+from safetyops.core import i18n
 from safetyops.core.access import visible_campuses
 from safetyops.core.db import utcnow
 from safetyops.core.storage import report_store
@@ -174,7 +176,11 @@ def run(now: datetime | None = None) -> dict[str, int]:
         if job is None or job.status != ReportFileStatus.QUEUED:
             continue
         try:
-            with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+            requester = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
+            with (
+                current_app.test_request_context(base_url=current_app.config["BASE_URL"]),
+                force_locale(i18n.locale_for(requester)),  # the requester's language
+            ):
                 make(job)
             made += 1
         except Exception as exc:  # noqa: BLE001 - the page says it failed; the log says why

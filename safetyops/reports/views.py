@@ -8,13 +8,14 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     redirect,
     render_template,
     request,
     stream_with_context,
     url_for,
 )
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -136,9 +137,14 @@ def weekly_report():
         job = files.request_pdf(label, campus_code, current_user, live=snapshot is None)
         return redirect(url_for("reports.report_file", file_id=job.id), code=303)
     body = files.render_pdf(label, data, snapshot, campus_code)  # a campus: about 1 s
-    if snapshot is not None and (campus_code or codes is None):
+    if snapshot is not None and (campus_code or codes is None) and _stored_language():
         files.keep(label, campus_code, body)  # the next reader gets the stored file
     return files.pdf_response(body, files.file_name(label, campus_code))
+
+
+def _stored_language() -> bool:
+    """Stored snapshot PDFs are in the default language: other readers get theirs made."""
+    return str(get_locale()) == current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _pdf_without_figures(label: str, snapshot, codes: set[str] | None, campus_code: str | None):
@@ -147,7 +153,7 @@ def _pdf_without_figures(label: str, snapshot, codes: set[str] | None, campus_co
     from safetyops.reports import files
 
     whole = codes is None and campus_code is None
-    if snapshot is not None and (whole or campus_code):
+    if snapshot is not None and (whole or campus_code) and _stored_language():
         stored = files.stored(label, campus_code)
         if stored is not None:
             return files.send(stored)
