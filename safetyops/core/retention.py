@@ -35,16 +35,20 @@ def prune_notifications(now: datetime) -> int:
     if days <= 0:
         return 0
     cutoff = now - timedelta(days=days)
-    removed = db.session.execute(
-        delete(Notification).where(
-            Notification.created_at < cutoff,
-            or_(Notification.read_at.is_not(None), Notification.email_status.in_(SETTLED)),
-        )
-    ).rowcount
+    removed = len(
+        db.session.execute(
+            delete(Notification)
+            .where(
+                Notification.created_at < cutoff,
+                or_(Notification.read_at.is_not(None), Notification.email_status.in_(SETTLED)),
+            )
+            .returning(Notification.id)  # a count both databases report the same way
+        ).all()
+    )
     if removed:
         audit.record("retention", "notification", "-", {"removed": [None, removed]})
     db.session.commit()
-    return int(removed or 0)
+    return removed
 
 
 def prune_photos(now: datetime) -> int:
