@@ -17,6 +17,7 @@ from safetyops.actions.models import CorrectiveAction
 from safetyops.campuses.models import Campus
 from safetyops.extensions import db
 
+
 def _load() -> tuple:
     # Built per query, not at import: a loader option configures the mappers, which needs
     # every model imported first (the scheduler's registry imports this module early).
