@@ -100,6 +100,31 @@ def update_area(area: CampusArea, data: dict[str, Any]) -> CampusArea:
     return area
 
 
+def move_area(area: CampusArea, up: bool) -> bool:
+    """Swap ``area`` with its neighbour above (or below) in the campus's order (among the
+    active areas, or the deactivated ones, as the page lists them); the list is renumbered
+    10, 20, ... so equal positions cannot stick. False at either end."""
+    areas = list(
+        db.session.scalars(
+            select(CampusArea)
+            .where(CampusArea.campus_id == area.campus_id, CampusArea.active == area.active)
+            .order_by(CampusArea.position, CampusArea.name)
+        )
+    )
+    index = next(i for i, a in enumerate(areas) if a.id == area.id)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(areas):
+        return False
+    before = {a.id: a.position for a in areas}
+    areas[index], areas[other] = areas[other], areas[index]
+    for n, item in enumerate(areas):
+        item.position = (n + 1) * 10
+    changes = {a.name: [before[a.id], a.position] for a in areas if before[a.id] != a.position}
+    audit.record("reorder", "campus_area", area.id, changes, campus_id=area.campus_id)
+    db.session.commit()
+    return True
+
+
 def set_area_active(area: CampusArea, active: bool) -> None:
     if audit.record_active_change(area, active, "campus_area", area.campus_id):
         db.session.commit()

@@ -118,6 +118,14 @@ def area_edit(area_id: int):
     return render_template("form_page.html", form=form, title=_("Edit %(name)s", name=area.name))
 
 
+@bp.route("/areas/<int:area_id>/move", methods=["POST"])
+@allow(*AREA_EDITORS)
+def area_move(area_id: int):
+    area = _area_or_404(area_id)
+    live_ops.move_area(area, up=request.form.get("direction") == "up")
+    return redirect(url_for("live.areas", code=area.campus.code, _anchor=f"area-{area.id}"))
+
+
 @bp.route("/areas/<int:area_id>/active", methods=["POST"])
 @allow(*AREA_EDITORS)
 def area_active(area_id: int):

@@ -412,3 +412,25 @@ def test_ending_needs_the_campus_and_a_runner_role(site, client, make_client, db
     assert principal.post(f"/live/{live.id}/end").status_code == 302
     db.session.expire_all()
     assert db.session.get(LiveDrill, live.id).ended_by_id == site["principal_a"].id
+
+
+def test_a_supervisor_reorders_the_areas(site, client, make_user, db):
+    client.login(site["supervisor_a"])
+    north, gym, field = site["areas"]
+    assert client.post(f"/areas/{field.id}/move", {"direction": "up"}).status_code == 302
+    assert client.post(f"/areas/{north.id}/move", {"direction": "up"}).status_code == 302  # top
+    db.session.expire_all()
+    order = db.session.scalars(
+        select(CampusArea.name).where(CampusArea.campus_id == site["a"].id)
+        .order_by(CampusArea.position)
+    ).all()  # fmt: skip
+    assert order == ["North wing", "Field", "Gym"]
+    page = client.get("/campuses/AAA/areas").get_data(as_text=True)
+    assert page.index("North wing") < page.index("Field") < page.index("Gym")
+    event_ = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "reorder"))
+    assert event_.changes == {"Field": [30, 20], "Gym": [20, 30]}
+    officer = make_user("officer", [site["a"]])
+    other = make_user("supervisor", [site["b"]])
+    for who, status in ((officer, 403), (other, 404)):
+        client.login(who)
+        assert client.post(f"/areas/{gym.id}/move", {"direction": "up"}).status_code == status
