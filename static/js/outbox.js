@@ -165,7 +165,7 @@
     return fetch("/api/v1/offline/session", { credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (response.status === 401 || response.redirected) { return null; }
-        if (!response.ok) { throw { retry: response }; }
+        if (!response.ok) { throw waitFor(response); }
         return response.json();
       });
   }
@@ -201,6 +201,12 @@
       response.fieldErrors = (data && data.errors) || null;  // {field: message}, for the form
       return (data && (data.error || data.message)) || ("HTTP " + response.status);
     }, function () { return "HTTP " + response.status; });
+  }
+
+  // A sign-out and sign-in elsewhere changes the session's token: not the entry's fault,
+  // so it is sent again with the new one rather than refused.
+  function expiredToken(response, reason) {
+    return response.status === 400 && /CSRF/.test(reason);
   }
 
   function refuse(entry, reason, status, fieldErrors) {
@@ -240,11 +246,14 @@
         if (response.ok) {
           return response.json().catch(function () { return {}; }).then(function (data) {
             answers[entry.client_id] = data;
-            var done = remove("entries", entry.seq);
-            if (entry.ref && data && data.id !== undefined) {
-              done = done.then(function () { return put("refs", { key: entry.ref, id: data.id }); });
-            }
-            return done;
+            // The round's server id and the entry's removal in one transaction: a page
+            // closed in between cannot leave results without their round.
+            return tx(["entries", "refs"], "readwrite", function (x) {
+              if (entry.ref && data && data.id !== undefined) {
+                x.objectStore("refs").put({ key: entry.ref, id: data.id });
+              }
+              x.objectStore("entries").delete(entry.seq);
+            });
           });
         }
         if (response.status === 401) { session = null; throw new Error("signed out"); }
@@ -252,6 +261,7 @@
           throw waitFor(response);
         }
         return reasonOf(response).then(function (reason) {
+          if (expiredToken(response, reason)) { throw waitFor(response); }
           return refuse(entry, reason, response.status, response.fieldErrors);
         });
       });
@@ -300,6 +310,7 @@
         }
         if (!response.ok) {
           return reasonOf(response).then(function (reason) {
+            if (expiredToken(response, reason)) { throw waitFor(response); }
             return group.reduce(function (c, e) {
               return c.then(function () { return refuse(e, reason, response.status); });
             }, Promise.resolve());
