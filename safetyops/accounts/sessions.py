@@ -5,10 +5,11 @@ change ends every session of the user."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from safetyops.accounts.models import User, UserSession
 from safetyops.core.db import utcnow
@@ -32,15 +33,21 @@ def user_for_session(secret: str) -> User | None:
     """The active user of a live session (Flask-Login's user loader)."""
     if not secret or len(secret) > 128:
         return None
-    user = db.session.scalar(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == _digest(secret), UserSession.ended_at.is_(None))
-    )
+    user = db.session.scalar(_session_query(), {"digest": _digest(secret)})
     if user is None or not user.active:
         return None
     user.session_secret = secret
     return user
+
+
+@functools.cache
+def _session_query() -> Select:
+    """Built once per process: every signed-in request runs it."""
+    return (
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == bindparam("digest"), UserSession.ended_at.is_(None))
+    )
 
 
 def end_session(secret: str | None) -> None:
