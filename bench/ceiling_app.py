@@ -48,6 +48,18 @@ def create_table(url: str) -> None:
         conn.execute(f"TRUNCATE {TABLE}")
 
 
+def drop_table(url: str) -> None:
+    """Leave the database as the app's migrations made it (the tests share one)."""
+    if url.startswith("sqlite"):
+        with sqlite3.connect(_sqlite_path(url)) as conn:
+            conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        return
+    import psycopg
+
+    with psycopg.connect(_libpq_url(url), autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
 def _sqlite_path(url: str) -> str:
     return url.split(":///", 1)[1]
 
