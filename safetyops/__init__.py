@@ -237,6 +237,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from safetyops.core import i18n, labels
     from safetyops.core.access import may_use
     from safetyops.core.navigation import navigation_for
     from safetyops.core.submissions import new_submission_id
