@@ -83,3 +83,38 @@ def test_last_runs_is_one_query_whatever_the_history(app):
     assert counted.queries == 1
     assert runs["deliver-email"].started_at == now
     assert "missed-rounds" not in runs
+
+
+@pytest.mark.config(JOB_RUN_KEEP_DAYS=0)
+def test_no_pruning_when_keep_days_is_zero(app):
+    old = jobs.moment(TODAY) - timedelta(days=400)
+    db.session.add_all(
+        JobRun(job_id="deliver-email", started_at=old + timedelta(minutes=n), finished_at=old,
+               ok=True)
+        for n in range(3)
+    )  # fmt: skip
+    db.session.commit()
+    assert prune_runs(jobs.moment(TODAY)) == 0
+    assert db.session.scalar(select(func.count(JobRun.id))) == 3
+
+
+@pytest.mark.parametrize("per_chunk", [1, 200])
+def test_notify_many_stores_each_message_once_whatever_the_chunk(app, per_chunk):
+    from safetyops.accounts.models import User
+    from safetyops.notifications import operations as notifications
+    from safetyops.notifications.models import Notification
+    from safetyops.notifications.operations import Message
+
+    app.config["NOTIFY_BATCH_MESSAGES"] = per_chunk
+    jobs.fill(2, TODAY)
+    users = list(db.session.scalars(select(User).where(User.role == "supervisor")))
+    batch = [
+        (users, Message(key=f"bench-test:{n}", kind="round_missed", params={
+            "campus": "J001", "plan": "Doors", "zone": "America/Denver",
+            "window_start": "2026-12-01T13:45:00+00:00"}, link="/"))
+        for n in range(3)
+    ]  # fmt: skip
+    assert notifications.notify_many(batch) == 6  # 3 messages x 2 supervisors
+    assert notifications.notify_many(batch) == 0  # a retry stores nothing twice
+    assert notifications.notify_many([]) == 0
+    assert db.session.scalar(select(func.count(Notification.id))) == 6

@@ -114,3 +114,23 @@ def test_a_failed_background_pdf_says_so(app, client, db, week, monkeypatch):  #
     assert run_job("report-files")["failed"] == 1
     page = client.get(page_url).get_data(as_text=True)
     assert "could not be made" in page and "Try again" in page
+
+
+def test_a_stored_file_lost_from_the_store_is_made_again(
+    app,
+    client,
+    db,
+    week,  # noqa: F811
+):
+    run_job("weekly-report", now=MONDAY)
+    [stored] = _files(db)
+    assert report_store().delete(stored.name)
+    client.login(week["admin"])
+    lost = client.get(f"/reports/weekly?week={WEEK}&format=pdf")
+    assert lost.status_code == 503 and lost.headers["Retry-After"] == "30"
+    db.session.expire_all()
+    assert stored.status == ReportFileStatus.FAILED
+    # The next request finds no stored file: two campuses are rendered here and kept again.
+    again = client.get(f"/reports/weekly?week={WEEK}&format=pdf")
+    assert again.status_code == 200 and again.data.startswith(b"%PDF")
+    assert [f.status for f in _files(db)] == [ReportFileStatus.FAILED, ReportFileStatus.DONE]
