@@ -1,6 +1,8 @@
 """Flask extensions, created unbound; create_app() binds them. Import them from here."""
 
 import click
+from flask import g
+from flask.cli import with_appcontext
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -41,11 +43,22 @@ class _LazyMigrateConfig:
         return getattr(self.load(), name)
 
 
+def _remember_options(directory: str | None, x_arg: tuple[str, ...]) -> None:
+    g.directory = directory
+    g.x_arg = x_arg
+
+
 class _LazyDbCommands(click.Group):
     """``safetyops db ...``: Flask-Migrate's command group, loaded when used."""
 
     def __init__(self, app, **kwargs) -> None:
-        super().__init__(**kwargs)
+        # Flask-Migrate's group takes these two options and keeps them in ``g`` for its
+        # commands (Migrate.get_config reads them): this group must do the same.
+        options = [
+            click.Option(["-d", "--directory"], default=None, help="Migration script directory"),
+            click.Option(["-x", "--x-arg"], multiple=True, help="Additional arguments for env.py"),
+        ]
+        super().__init__(params=options, callback=with_appcontext(_remember_options), **kwargs)
         self._app = app
 
     def _group(self) -> click.Group:

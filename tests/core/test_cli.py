@@ -157,3 +157,23 @@ def test_audit_trail_is_append_only(make_campus, db):
         db.session.execute(text("DELETE FROM audit_event"))
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) >= 1
+
+
+def test_db_upgrade_from_the_command_line_reaches_head(tmp_path):
+    """`safetyops db upgrade` as `make run` calls it (a process of its own, an empty file)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "SAFETYOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}",
+        "SAFETYOPS_INSTANCE_PATH": str(tmp_path),
+    }
+    for args in (["db", "upgrade"], ["db", "current"]):
+        done = subprocess.run(  # noqa: S603 - our own CLI
+            [sys.executable, "-m", "safetyops.cli", *args],
+            env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+    assert "(head)" in done.stdout
