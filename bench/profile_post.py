@@ -29,7 +29,6 @@ from sqlalchemy import event
 def production_app(url: str):
     from safetyops import create_app
 
-    os.environ.setdefault("SAFETYOPS_SECRET_KEY", secrets.token_urlsafe(48))
     return create_app(
         {
             "ENV_NAME": "production",
