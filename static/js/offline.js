@@ -67,7 +67,11 @@
     return caches.open("safetyops-pages").then(function (cache) {
       return urls.reduce(function (chain, url) {
         return chain.then(function () {
-          return fetch(url, { credentials: "same-origin" }).then(function (response) {
+          // Marked as a background copy: the server leaves flash messages ("Saved") for
+          // the page the officer is about to see instead of putting them in this copy.
+          return fetch(url, {
+            credentials: "same-origin", headers: { "X-SafetyOps-Copy": "1" }
+          }).then(function (response) {
             if (response.ok && !response.redirected) { return cache.put(url, response); }
           }).catch(function () { /* kept next time */ });
         });
