@@ -88,6 +88,7 @@ def create_app(url: str | None = None) -> Flask:
 
         threads = int(os.environ.get("SAFETYOPS_THREADS", 4))
         pool = ConnectionPool(_libpq_url(url), min_size=threads, max_size=threads, open=True)
+        app.extensions["ceiling_pool"] = pool  # closed by whoever ends the app (tests)
         statement = INSERT.format(p="%s")
 
         def insert(values: tuple) -> bool:

@@ -93,7 +93,10 @@ def register_extensions(app: Flask) -> None:
     from safetyops.accounts import sso
     from safetyops.accounts.sessions import user_for_session
     from safetyops.accounts.tokens import user_for_token
+    from safetyops.core.background_copy import CopyAwareSessionInterface, is_background_copy
 
+    app.session_interface = CopyAwareSessionInterface()
+    app.add_template_global(is_background_copy, "is_background_copy")
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_resource_dir("migrations")))
     csrf.init_app(app)

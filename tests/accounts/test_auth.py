@@ -151,7 +151,9 @@ def test_production_refuses_the_demo_password_at_login(app, client, make_user, d
 
 
 @pytest.mark.config(
-    RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="100 per minute", LOGIN_ACCOUNT_RATE_LIMIT="3 per minute"
+    RATELIMIT_ENABLED=True,
+    LOGIN_RATE_LIMIT="100 per minute",
+    LOGIN_ACCOUNT_RATE_LIMIT="3 per minute",
 )
 def test_login_posts_are_throttled_per_account_across_addresses(client, make_user):
     """Guesses at one account spread over many addresses still meet a limit; another

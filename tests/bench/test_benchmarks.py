@@ -74,11 +74,17 @@ def test_load_bench_against_gunicorn_and_the_ceiling(district):
 def test_ceiling_app_is_idempotent(app):
     url = _url(app)
     ceiling_app.create_table(url)
-    client = ceiling_app.create_app(url).test_client()
+    ceiling = ceiling_app.create_app(url)
+    client = ceiling.test_client()
     body = {"id": "b5b0c1f3-7d7e-4b43-9d65-6f6f2b8e7c11", "round_id": 1, "checkpoint_id": 2,
             "status": "ok", "recorded_at": "2026-12-01T10:00:00+00:00"}  # fmt: skip
-    assert client.post("/results", json=body).status_code == 201
-    assert client.post("/results", json=body).status_code == 200
+    try:
+        assert client.post("/results", json=body).status_code == 201
+        assert client.post("/results", json=body).status_code == 200
+    finally:
+        pool = ceiling.extensions.get("ceiling_pool")
+        if pool is not None:  # PostgreSQL: its pool's threads end with the test
+            pool.close()
 
 
 def test_profile_of_a_post_in_process(district, capsys):

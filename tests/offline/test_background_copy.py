@@ -14,3 +14,16 @@ def test_a_background_copy_leaves_the_flash_for_the_next_page(client, two_campus
     shown = client.get("/")
     assert "Saved." in shown.get_data(as_text=True)
     assert "Saved." not in client.get("/").get_data(as_text=True)  # shown once
+
+
+def test_a_background_copy_sets_no_session_cookie(client, two_campuses):
+    """Its cookie would carry the session as it was read, undoing a concurrent post's
+    flash; the officer's own requests still refresh the (permanent) session cookie."""
+    client.login(two_campuses["officer_a"])
+    with client.http.session_transaction() as session:
+        session.permanent = True
+    own = client.get("/")
+    assert "session=" in own.headers.get("Set-Cookie", "")
+    copy = client.get("/", headers={"X-SafetyOps-Copy": "1"})
+    assert copy.status_code == 200
+    assert "session=" not in copy.headers.get("Set-Cookie", "")
