@@ -37,7 +37,9 @@ def _when_posted(load: Load, count: int) -> None:
         time.sleep(0.05)
 
 
-def database_crashes(tablets: int, results: int, crashes: int) -> dict:
+def run_with_faults(tablets: int, results: int, faults: int, fault) -> dict:
+    """Tablets post through gunicorn on a throwaway cluster; ``fault(cluster, server)`` is
+    applied ``faults`` times, spread evenly over the run."""
     cluster = ThrowawayPostgres().start()
     try:
         district = prepare_database(cluster.url, tablets)
@@ -45,11 +47,9 @@ def database_crashes(tablets: int, results: int, crashes: int) -> dict:
         try:
             load = Load([server.port], district, results, timeout=600)
             total = tablets * results
-            for n in range(1, crashes + 1):
-                _when_posted(load, total * n // (crashes + 1))
-                cluster.crash()
-                time.sleep(2)
-                cluster.start()
+            for n in range(1, faults + 1):
+                _when_posted(load, total * n // (faults + 1))
+                fault(cluster, server)
             figures = load.join()
         finally:
             server.stop()
@@ -58,24 +58,15 @@ def database_crashes(tablets: int, results: int, crashes: int) -> dict:
         cluster.remove()
 
 
-def worker_kills(tablets: int, results: int, kills: int) -> dict:
-    cluster = ThrowawayPostgres().start()
-    try:
-        district = prepare_database(cluster.url, tablets)
-        server = Gunicorn(production_env(cluster.url), workers=2, threads=4)
-        try:
-            load = Load([server.port], district, results, timeout=600)
-            total = tablets * results
-            for n in range(1, kills + 1):
-                _when_posted(load, total * n // (kills + 1))
-                os.kill(server.busiest_worker(), signal.SIGKILL)
-                time.sleep(1)
-            figures = load.join()
-        finally:
-            server.stop()
-        return {**verdict(figures, stored_results(cluster.url)), "seconds": round(load.elapsed, 1)}
-    finally:
-        cluster.remove()
+def crash_database(cluster: ThrowawayPostgres, server: Gunicorn) -> None:
+    cluster.crash()
+    time.sleep(2)
+    cluster.start()
+
+
+def kill_busiest_worker(cluster: ThrowawayPostgres, server: Gunicorn) -> None:
+    os.kill(server.busiest_worker(), signal.SIGKILL)
+    time.sleep(1)
 
 
 def main() -> None:
@@ -86,8 +77,11 @@ def main() -> None:
     parser.add_argument("--results", type=int, default=300, help="results per tablet")
     parser.add_argument("--crashes", type=int, default=3, help="crashes and kills per run")
     args = parser.parse_args()
-    for name, run in (("database crash", database_crashes), ("worker SIGKILL", worker_kills)):
-        figures = run(args.tablets, args.results, args.crashes)
+    for name, fault in (
+        ("database crash", crash_database),
+        ("worker SIGKILL", kill_busiest_worker),
+    ):
+        figures = run_with_faults(args.tablets, args.results, args.crashes, fault)
         print(f"{name:15s} x{args.crashes}: {figures}", flush=True)
         assert figures["lost"] == 0 and figures["duplicated"] == 0, figures
 
