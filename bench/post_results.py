@@ -296,7 +296,7 @@ def gunicorn_settings() -> tuple[int, int]:
 
 
 def start_servers(
-    url: str, port: int, workers: int, threads: int
+    url: str, port: int, ceiling_port: int, workers: int, threads: int
 ) -> tuple[subprocess.Popen, subprocess.Popen]:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     common = ["--workers", str(workers), "--threads", str(threads),
@@ -320,7 +320,7 @@ def start_servers(
         cwd=ROOT, env=env,
     )  # fmt: skip
     ceiling = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [gunicorn, "--worker-class", "gthread", "--bind", f"127.0.0.1:{port + 1}",
+        [gunicorn, "--worker-class", "gthread", "--bind", f"127.0.0.1:{ceiling_port}",
          "--chdir", str(BENCH), *common, "ceiling_app:app"],
         cwd=BENCH, env={**env, "CEILING_DATABASE_URL": url},
     )  # fmt: skip
@@ -328,17 +328,21 @@ def start_servers(
 
 
 def bench(url: str, levels: list[int], posts: int, repeat: int, retry_every: int,
-          port: int, workers: int, threads: int) -> list[Run]:  # fmt: skip
-    """Every run of both apps; prints each line and the medians with the ratio."""
+          port: int, workers: int, threads: int,
+          ceiling_port: int | None = None) -> list[Run]:  # fmt: skip
+    """Every run of both apps; prints each line and the medians with the ratio.
+
+    The ceiling listens on ceiling_port, by default the port after SafetyOps's."""
     import ceiling_app
 
     ceiling_app.create_table(url)
     creds = make_tokens(url, max(levels))
-    safetyops, ceiling = start_servers(url, port, workers, threads)
+    ceiling_port = ceiling_port or port + 1
+    safetyops, ceiling = start_servers(url, port, ceiling_port, workers, threads)
     runs: list[Run] = []
     try:
         wait_for(port, safetyops)
-        wait_for(port + 1, ceiling, "/results")
+        wait_for(ceiling_port, ceiling, "/results")
         print(
             f"gunicorn: {workers} workers x {threads} threads (gthread) for both apps, "
             f"{os.cpu_count()} CPUs, {url.split(':')[0]}, every {retry_every}th post retried",
@@ -357,7 +361,7 @@ def bench(url: str, levels: list[int], posts: int, repeat: int, retry_every: int
                 runs.append(run)
                 acks = Acks()
                 bare: list[Client] = [
-                    CeilingClient(port + 1, acks, retry_every, 1_000_000 * len(runs) + i)
+                    CeilingClient(ceiling_port, acks, retry_every, 1_000_000 * len(runs) + i)
                     for i in range(clients)
                 ]
                 run = summarise("ceiling", clients, *load(bare, per_client))

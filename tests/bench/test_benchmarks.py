@@ -33,10 +33,17 @@ def _url(app) -> str:
     return app.config["DATABASE_URL"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _free_ports(count: int) -> list[int]:
+    """Distinct free ports: all held open together so the kernel cannot hand one out twice
+    (a port after a free one may be taken: CI once found it in use)."""
+    socks = [socket.socket() for _ in range(count)]
+    try:
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
 
 
 @pytest.fixture(autouse=True)
@@ -62,8 +69,9 @@ def test_load_bench_against_gunicorn_and_the_ceiling(district):
     result stored once, on both apps."""
     url = _url(district)
     db.session.remove()
-    runs = post_results.bench(url, levels=[2], posts=24, repeat=1, retry_every=4,
-                              port=_free_port(), workers=1, threads=2)  # fmt: skip
+    port, ceiling_port = _free_ports(2)
+    runs = post_results.bench(url, levels=[2], posts=24, repeat=1, retry_every=4, port=port,
+                              workers=1, threads=2, ceiling_port=ceiling_port)  # fmt: skip
     assert {r.app for r in runs} == {"safetyops", "ceiling"}
     for run in runs:
         assert run.lost == 0 and run.duplicated == 0, run
