@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_request_hooks(app)
     register_observability(app)
+    register_fast_lane(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -182,6 +183,7 @@ def register_blueprints(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from safetyops.audit import operations as audit
     from safetyops.core.access import enforce_access
+    from safetyops.core.headers import security_headers
     from safetyops.core.input_guard import check_request_text
 
     @app.before_request
@@ -200,21 +202,11 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        if app.config.get("HSTS_SECONDS"):
-            response.headers.setdefault(
-                "Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}"
-            )
-        if _is_private(response):
-            # Pages, exports and photos of a signed-in user: never kept by browsers or proxies.
-            response.headers["Cache-Control"] = "no-store, private"
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
-            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
-        )
+        for name, value in security_headers(app.config, private=_is_private(response)):
+            if name == "Cache-Control":
+                response.headers[name] = value
+            else:
+                response.headers.setdefault(name, value)
         return response
 
 
@@ -229,6 +221,16 @@ def register_observability(app: Flask) -> None:
     from safetyops.core import observability
 
     observability.register(app)
+
+
+def register_fast_lane(app: Flask) -> None:
+    """The common result post answered before Flask (rounds/fast_lane.py; issue 16)."""
+    from safetyops.api.blueprint import bp as api_bp
+    from safetyops.rounds.fast_lane import ResultFastLane
+
+    app.wsgi_app = ResultFastLane(  # type: ignore[method-assign]
+        app, app.wsgi_app, api_bp.url_prefix or ""
+    )
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -15,15 +15,18 @@ from safetyops.core.db import utcnow
 from safetyops.extensions import db
 
 TOKEN_PREFIX = "sop_"  # noqa: S105 - a prefix, not a secret
+# Record use at most this often so API calls are not all writes.
+LAST_USE_RECORDED_EVERY = timedelta(minutes=5)
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
+    """What is stored of a token (never the token itself)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, prefix=secret[:10], token_hash=_digest(secret))
+    token = ApiToken(user=user, name=name, prefix=secret[:10], token_hash=digest(secret))
     db.session.add(token)
     db.session.flush()
     audit.record(
@@ -44,13 +47,12 @@ def revoke_token(token: ApiToken) -> None:
 
 def user_for_token(secret: str) -> User | None:
     """The active owner of an unrevoked token, in one query (this runs on every API call)."""
-    row = db.session.execute(_token_query(), {"digest": _digest(secret)}).first()
+    row = db.session.execute(_token_query(), {"digest": digest(secret)}).first()
     if row is None:
         return None
     user, token_id, last_used_at = row
     now = utcnow()
-    # Record use at most every few minutes so API calls are not all writes.
-    if last_used_at is None or now - last_used_at > timedelta(minutes=5):
+    if last_used_at is None or now - last_used_at > LAST_USE_RECORDED_EVERY:
         db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
     return user

@@ -69,13 +69,17 @@ def configure_logging(app: Flask) -> None:
         logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
 
+def request_id(given: str) -> str:
+    """The client's X-Request-ID if it is a plain token, else a new one."""
+    return given if REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
 def register(app: Flask) -> None:
     configure_logging(app)
 
     @app.before_request
     def _start() -> None:
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.request_id = request_id(request.headers.get("X-Request-ID", ""))
         g.request_started = time.perf_counter()
 
     @app.after_request

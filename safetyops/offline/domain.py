@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 
 class TimeFlag(enum.StrEnum):
@@ -66,6 +66,24 @@ class EntryTimes:
         if self.received_at - self.corrected_at > rules.late_sync_after:
             flags.append(TimeFlag.LATE_SYNC)
         return tuple(flags)
+
+
+def device_time(value: str | None) -> datetime | None:
+    """An ISO 8601 time the outbox sent in a header (X-Sent-At, X-Tapped-At), in UTC; None
+    if absent or unreadable (a bad stamp must never cost the officer the entry itself)."""
+    value = (value or "").strip()
+    if not value or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    try:
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
 
 
 def corrected_time(

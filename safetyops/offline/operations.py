@@ -9,26 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from safetyops.core.db import utcnow
 from safetyops.extensions import db
-from safetyops.offline.domain import corrected_time
+from safetyops.offline.domain import corrected_time, device_time
 from safetyops.offline.models import EntryKind, OutboxReceipt
 
 
 def _header_time(name: str) -> datetime | None:
-    """An ISO 8601 time the outbox sent in a header; None if absent or unreadable (a bad
-    stamp must never cost the officer the entry itself)."""
-    value = (request.headers.get(name) or "").strip()
-    if not value or len(value) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None
-    try:
-        return moment.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
+    return device_time(request.headers.get(name))
 
 
 def sent_at() -> datetime | None:

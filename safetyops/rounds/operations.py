@@ -410,6 +410,12 @@ def parse_result(round_: Round | RoundRef, payload: ResultIn | Any) -> ResultInp
     )  # fmt: skip
 
 
+def is_same_result(stored: Any, round_id: int, data: ResultInput) -> bool:
+    """A stored result (a model or a row) is what ``data`` sends again: a retry, not a
+    conflict."""
+    return stored.round_id == round_id and _stored_comparable(stored) == data.comparable()
+
+
 def _stored_comparable(result: RoundResult) -> tuple:
     return (
         result.checkpoint_id,
@@ -437,27 +443,14 @@ def record_result(
         if existing is not None:  # a retry that arrives after the round was finished
             return _same_or_conflict(existing, round_, data), False
         raise Conflict("the round is completed; corrections are amendments")
-    received_at = utcnow()
-    result = RoundResult(
-        id=data.id,
-        round_id=round_.id,
-        checkpoint_id=data.checkpoint_id,
-        status=data.status,
-        finding_kind=data.finding_kind,
-        note=data.note,
-        action_taken=data.action_taken,
-        recorded_at=data.recorded_at,
-        received_at=received_at,
-        sent_at=sent_at,
-        corrected_at=corrected_time(data.recorded_at, sent_at, received_at),
-        capture=data.capture,
-    )
+    values = result_values(round_.id, data, sent_at)
+    result = RoundResult(**values)
     # The hot path of a round: one INSERT statement, no unit-of-work bookkeeping and no
     # look-up first. A new id is the common case; the primary key catches a repeat (sent
     # twice, or twice at once) at the database.
     try:
         # RETURNING, not rowcount: psycopg reports -1 for some prepared INSERT ... SELECTs.
-        stored = db.session.execute(*_insert_while_open(result)).first() is not None
+        stored = db.session.execute(*insert_while_open(values)).first() is not None
         if not stored:  # the round was completed while this result was on its way
             db.session.rollback()
             existing = db.session.get(RoundResult, data.id)
@@ -477,14 +470,33 @@ def record_result(
     return result, True
 
 
-def _insert_while_open(result: RoundResult) -> tuple[Insert, dict[str, Any]]:
+def result_values(round_id: int, data: ResultInput, sent_at: datetime | None) -> dict[str, Any]:
+    """The row of a new result (every column), received now."""
+    received_at = utcnow()
+    return {
+        "id": data.id,
+        "round_id": round_id,
+        "checkpoint_id": data.checkpoint_id,
+        "status": data.status,
+        "finding_kind": data.finding_kind,
+        "note": data.note,
+        "action_taken": data.action_taken,
+        "photo": None,
+        "recorded_at": data.recorded_at,
+        "received_at": received_at,
+        "sent_at": sent_at,
+        "corrected_at": corrected_time(data.recorded_at, sent_at, received_at),
+        "capture": data.capture,
+    }
+
+
+def insert_while_open(values: dict[str, Any]) -> tuple[Insert, dict[str, Any]]:
     """INSERT the result only if its round is still open, in one statement. On PostgreSQL
     the round row is share-locked (FOR SHARE), so completion (an UPDATE of that row) waits
     for the insert to commit, and an insert that waited for a completion re-checks and
     stores nothing; SQLite runs one writer at a time. Completion and results exclude each
     other either way. (statement, parameters): the statement is built once per process."""
-    values = _row(result)
-    return _insert_statement(tuple(values)), {**values, "open_round_id": result.round_id}
+    return _insert_statement(tuple(values)), {**values, "open_round_id": values["round_id"]}
 
 
 @functools.cache
@@ -500,14 +512,10 @@ def _insert_statement(columns: tuple[str, ...]) -> Insert:
     return insert(table).from_select(list(columns), source).returning(table.c.id)
 
 
-def _row(obj: Any) -> dict[str, Any]:
-    return {c.key: getattr(obj, c.key) for c in obj.__table__.columns}
-
-
 def _same_or_conflict(
     existing: RoundResult, round_: Round | RoundRef, data: ResultInput
 ) -> RoundResult:
-    if existing.round_id != round_.id or _stored_comparable(existing) != data.comparable():
+    if not is_same_result(existing, round_.id, data):
         raise Conflict("a different result was already stored under this id")
     return existing
 

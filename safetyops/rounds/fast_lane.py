@@ -1,0 +1,234 @@
+"""The fast lane of the busiest request: a tablet posting one checkpoint result.
+
+A walk is a result post per door, from every officer at once; on a small server that post is
+most of the load (issue 16). Its common case is always the same: a live token of the
+officer walking the round, a new result id, an open round, a door found as expected. This
+WSGI middleware answers exactly that case with two statements on one pooled connection (who
+is asking and their round, in one query; the guarded INSERT) and none of the framework's
+per-request machinery: no ORM session, no Flask-Login, no before-request hooks.
+
+The identical retry of a stored result (a tablet that never heard the answer) is answered
+here too, with 200. Anything else goes down the full path, unchanged, with the body it sent:
+a problem found (a finding is opened), a used id with another body (409), a completed round,
+a token due its last-used stamp, bad input (the full path's error message), no access (its
+401, 403 or 404), a database error. The fast lane never answers what the full path would
+answer differently: the rules it applies are the full path's own functions
+(``parse_result``, ``result_values``, ``insert_while_open``, ``is_same_result``,
+``result_json``), and the tests post the same requests down both lanes and compare.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import re
+import time
+from collections.abc import Callable, Iterable
+from types import SimpleNamespace
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, Engine, Select, bindparam, exists, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from safetyops.accounts import tokens
+from safetyops.accounts.models import DISTRICT_WIDE_ROLES, ApiToken, Role, User, user_campus
+from safetyops.api.serializers import result_json
+from safetyops.campuses.models import Campus
+from safetyops.core import observability
+from safetyops.core.db import utcnow
+from safetyops.core.errors import ValidationFailed
+from safetyops.core.headers import security_headers
+from safetyops.offline.domain import device_time
+from safetyops.rounds import operations
+from safetyops.rounds.models import ResultStatus, Round, RoundResult
+from safetyops.rounds.schemas import ResultIn
+
+WALKERS = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.SAFETY_ADMIN})  # as rounds/api.py
+ENDPOINT = "api.post_result"  # the full path's endpoint: one name in the metrics
+MAX_BODY = 64 * 1024  # a result is a few hundred bytes; anything bigger takes the full path
+
+WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+
+
+class ResultFastLane:
+    """WSGI middleware in front of Flask (``app.wsgi_app``): answers the common result
+    post itself, hands everything else to Flask untouched."""
+
+    def __init__(self, app: Any, wsgi_app: WSGIApp, api_prefix: str) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.path = re.compile(re.escape(api_prefix) + r"/rounds/([1-9][0-9]{0,8})/results")
+        self._engine: Engine | None = None
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        started = time.perf_counter()
+        round_id = self._candidate(environ)
+        if round_id is not None:
+            body = _read_body(environ)
+            if body is not None:
+                answer = self._try(environ, round_id, body)
+                if answer is not None:
+                    status, payload, headers = answer
+                    start_response(status, headers)
+                    observability.REQUESTS.labels(ENDPOINT, "POST", status[:3]).observe(
+                        time.perf_counter() - started
+                    )
+                    return [payload]
+                # The full path reads the same body again.
+                environ["wsgi.input"] = io.BytesIO(body)
+                environ["CONTENT_LENGTH"] = str(len(body))
+        return self.wsgi_app(environ, start_response)
+
+    def _try(self, environ: dict, round_id: int, body: bytes):
+        try:
+            return self._answer(environ, round_id, body)
+        except Exception:  # noqa: BLE001 - the full path answers; an entry is never lost
+            self.app.logger.exception("the result fast lane failed; the full path answers")
+            return None
+
+    def _candidate(self, environ: dict) -> int | None:
+        """The round id if this request may be the common case, without reading the body."""
+        if environ.get("REQUEST_METHOD") != "POST" or environ.get("QUERY_STRING"):
+            return None
+        match = self.path.fullmatch(environ.get("PATH_INFO", ""))
+        if match is None or not self.app.config.get("RESULT_FAST_LANE", True):
+            return None
+        content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            return None
+        if not environ.get("HTTP_AUTHORIZATION", "").startswith("Bearer "):
+            return None
+        return int(match.group(1))
+
+    def _answer(self, environ: dict, round_id: int, body: bytes):
+        """(status, body, headers) of a stored result, or None: the full path answers."""
+        if len(body) != int(environ["CONTENT_LENGTH"]):
+            return None  # cut short: the full path's error
+        # Escapes are how JSON spells NUL and lone surrogates; the full path's input guard
+        # judges those (tablets escape nothing else).
+        if b"\\u" in body or b"\x00" in body:
+            return None
+        try:
+            result = ResultIn.model_validate(json.loads(body))
+        except (ValueError, ValidationError):  # a JSONDecodeError is a ValueError
+            return None
+        if result.status != ResultStatus.OK:
+            return None  # a problem opens a finding: the full path
+        secret = environ["HTTP_AUTHORIZATION"][len("Bearer ") :].strip()
+        engine = self._engine or self._bind()
+        try:
+            with engine.connect() as conn:
+                stored = _store(conn, round_id, secret, result, environ.get("HTTP_X_SENT_AT"))
+        except SQLAlchemyError:
+            # A lost connection, a deadlock: nothing was stored, or a commit whose answer
+            # was lost, which the full path's retry answers with 200.
+            return None
+        if stored is None:
+            return None
+        row, created = stored
+        if created:
+            observability.RESULTS.inc()
+        payload = self.app.json.dumps(result_json(row)).encode() + b"\n"
+        headers = [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(payload))),
+            ("X-Request-ID", observability.request_id(environ.get("HTTP_X_REQUEST_ID", ""))),
+            *security_headers(self.app.config, private=True),
+        ]
+        return ("201 CREATED" if created else "200 OK"), payload, headers
+
+    def _bind(self) -> Engine:
+        """The app's own engine and pool (known once the app has a context)."""
+        from safetyops.extensions import db
+
+        with self.app.app_context():
+            self._engine = db.engine
+        return self._engine
+
+
+def _store(
+    conn: Connection, round_id: int, secret: str, body: ResultIn, sent_header: str | None
+) -> tuple[Any, bool] | None:
+    """(the result, created) if the fast lane may answer: stored now, or stored before
+    with the same body (a retry: 200). None leaves the answer to the full path."""
+    row = conn.execute(
+        _poster_query(), {"digest": tokens.digest(secret), "round_id": round_id}
+    ).first()
+    if row is None or not _may_post(row):
+        return None
+    round_ = operations.RoundRef(
+        round_id, row.campus_id, row.officer_id, None, row.checkpoint_ids, row.timezone
+    )
+    try:
+        data = operations.parse_result(round_, body)
+    except ValidationFailed:
+        return None  # the full path's message
+    values = operations.result_values(round_id, data, device_time(sent_header))
+    try:
+        stored = conn.execute(*operations.insert_while_open(values)).first() is not None
+    except IntegrityError:  # the id is taken: a retry, or another result's id (409)
+        conn.rollback()
+        existing = conn.execute(_stored_query(), {"id": data.id}).first()
+        if existing is not None and operations.is_same_result(existing, round_id, data):
+            return existing, False
+        return None
+    if not stored:
+        conn.rollback()  # completed meanwhile: the full path says so
+        return None
+    conn.commit()
+    return SimpleNamespace(**values), True
+
+
+@functools.cache
+def _stored_query() -> Select:
+    return select(RoundResult.__table__).where(RoundResult.id == bindparam("id"))
+
+
+def _may_post(row: Any) -> bool:
+    """What the full path checks, from the one row: the role may walk, the officer walks
+    this round, the campus is theirs, the round is open, the token's use is recorded."""
+    role = Role(row.role)
+    if role not in WALKERS or row.officer_id != row.user_id or row.completed_at is not None:
+        return False
+    if role not in DISTRICT_WIDE_ROLES and not row.member:
+        return False
+    last_used = row.last_used_at
+    return last_used is not None and utcnow() - last_used <= tokens.LAST_USE_RECORDED_EVERY
+
+
+@functools.cache
+def _poster_query() -> Select:
+    """The token's active owner and the round asked for, with its campus's zone and whether
+    the owner belongs to that campus: one statement, built once per process."""
+    member = exists().where(
+        user_campus.c.user_id == User.id, user_campus.c.campus_id == Round.campus_id
+    )
+    return (
+        select(
+            User.id.label("user_id"), User.role, ApiToken.last_used_at, Round.campus_id,
+            Round.officer_id, Round.completed_at, Round.checkpoint_ids, Campus.timezone,
+            member.label("member"),
+        )
+        .select_from(ApiToken)
+        .join(User, User.id == ApiToken.user_id)
+        .join(Round, Round.id == bindparam("round_id"))
+        .join(Campus, Campus.id == Round.campus_id)
+        .where(
+            ApiToken.token_hash == bindparam("digest"),
+            ApiToken.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+    )  # fmt: skip
+
+
+def _read_body(environ: dict) -> bytes | None:
+    """The whole body if its length is declared and small, else None (nothing read)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return None
+    if not 0 < length <= MAX_BODY:
+        return None
+    return environ["wsgi.input"].read(length)
