@@ -17,6 +17,7 @@ from safetyops.api.contract import api
 from safetyops.api.serializers import plan_json, result_json, round_json
 from safetyops.core.access import allow, campus_for, json_error, require_campus_access
 from safetyops.core.errors import NotAllowed, ValidationFailed
+from safetyops.core.session_scope import keep_loaded_after_commit
 from safetyops.extensions import db
 from safetyops.offline import operations as outbox
 from safetyops.offline.models import EntryKind
@@ -86,11 +87,12 @@ def start_round(body: RoundStartIn):
     require_campus_access(current_user, plan.campus_id)
     client_id = str(body.id) if body.id else None
     started_at = outbox.corrected_tap(body.started_at)
-    round_ = rounds_service.start_round(current_user, plan, client_id, started_at)
-    outbox.record_receipt(
-        EntryKind.ROUND_START, client_id, current_user.id, round_.campus_id, round_.id
-    )
-    return jsonify(round_json(round_)), 201
+    with keep_loaded_after_commit():  # the answer is the round just written
+        round_ = rounds_service.start_round(current_user, plan, client_id, started_at)
+        outbox.record_receipt(
+            EntryKind.ROUND_START, client_id, current_user.id, round_.campus_id, round_.id
+        )
+        return jsonify(round_json(round_)), 201
 
 
 @api(bp, "/rounds/<int:round_id>", summary="A round with its results",
@@ -148,15 +150,16 @@ def _store_one(round_: Any, item: Any, sent_at: Any = None) -> dict[str, Any]:
 def complete_round(round_id: int, body: CompleteIn):
     round_ = _own_round(round_id)
     finished_at = outbox.corrected_tap(body.finished_at)
-    rounds_service.complete_round(round_, body.reason or "", finished_at)
-    outbox.record_receipt(
-        EntryKind.ROUND_COMPLETE,
-        request.headers.get("X-Client-Id"),
-        current_user.id,
-        round_.campus_id,
-        round_.id,
-    )
-    return jsonify(round_json(round_))
+    with keep_loaded_after_commit():  # the answer is the round just completed
+        rounds_service.complete_round(round_, body.reason or "", finished_at)
+        outbox.record_receipt(
+            EntryKind.ROUND_COMPLETE,
+            request.headers.get("X-Client-Id"),
+            current_user.id,
+            round_.campus_id,
+            round_.id,
+        )
+        return jsonify(round_json(round_))
 
 
 @api(bp, "/results/<result_id>/photo", method="POST", summary="Attach a photo to a result "

@@ -98,9 +98,7 @@ def test_an_identical_retry_is_answered_by_the_fast_lane_with_200(app, db, walke
     assert count == body["id"]
 
 
-def test_a_token_due_its_stamp_takes_the_full_path_then_the_fast_lane(
-    app, db, walker, statements
-):
+def test_a_token_due_its_stamp_takes_the_full_path_then_the_fast_lane(app, db, walker, statements):
     headers, start_round = walker
     round_ = start_round()
     digest = tokens.digest(headers["Authorization"].removeprefix("Bearer "))
@@ -140,8 +138,11 @@ def _answers(app, two_campuses, plan, token_for, walker) -> list[tuple]:
         (url, ok, headers),  # new: 201
         (url, ok, headers),  # the same again: 200
         (url, {**ok, "note": "another"}, headers),  # the id with another body: 409
-        (url, result(stops[1], "problem", finding_kind="unlocked", action_taken="secured"),
-         headers),  # fmt: skip
+        (
+            url,
+            result(stops[1], "problem", finding_kind="unlocked", action_taken="secured"),
+            headers,
+        ),  # fmt: skip
         (url, result(foreign_checkpoint), headers),  # not this round's: 400
         (url, result(stops[2], recorded_at="2999-01-01T00:00:00Z"), headers),  # 400
         (url, result(stops[2], note="wedge\x00"), headers),  # NUL: 400
