@@ -228,9 +228,9 @@ def register_fast_lane(app: Flask) -> None:
     from safetyops.api.blueprint import bp as api_bp
     from safetyops.rounds.fast_lane import ResultFastLane
 
-    app.wsgi_app = ResultFastLane(  # type: ignore[method-assign]
-        app, app.wsgi_app, api_bp.url_prefix or ""
-    )
+    lane = ResultFastLane(app, app.wsgi_app, api_bp.url_prefix or "")
+    app.extensions["result_fast_lane"] = lane
+    app.wsgi_app = lane  # type: ignore[method-assign]
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -116,6 +116,7 @@ def app(request, database, tmp_path):
     yield app
     _db.session.remove()
     ctx.pop()
+    app.extensions["result_fast_lane"].dispose()
     if database["backend"] == "postgresql":
         _truncate_pg(app)
     else:

@@ -23,13 +23,14 @@ import functools
 import io
 import json
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, Select, bindparam, exists, select
+from sqlalchemy import Connection, Engine, Select, bindparam, create_engine, exists, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from safetyops.accounts import tokens
@@ -61,6 +62,8 @@ class ResultFastLane:
         self.wsgi_app = wsgi_app
         self.path = re.compile(re.escape(api_prefix) + r"/rounds/([1-9][0-9]{0,8})/results")
         self._engine: Engine | None = None
+        self._own_engine: Engine | None = None
+        self._lock = threading.Lock()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -117,9 +120,14 @@ class ResultFastLane:
         if result.status != ResultStatus.OK:
             return None  # a problem opens a finding: the full path
         secret = environ["HTTP_AUTHORIZATION"][len("Bearer ") :].strip()
-        engine = self._engine or self._bind()
+        engine = self.engine
         try:
+            # Each statement is its own transaction: no BEGIN and COMMIT round trips. The
+            # INSERT is one statement, atomic, and holds the round's share lock until it
+            # commits, as it would inside a transaction.
             with engine.connect() as conn:
+                if conn.engine is not self._own_engine:  # the app's, in transactions
+                    conn.execution_options(isolation_level="AUTOCOMMIT")
                 stored = _store(conn, round_id, secret, result, environ.get("HTTP_X_SENT_AT"))
         except SQLAlchemyError:
             # A lost connection, a deadlock: nothing was stored, or a commit whose answer
@@ -139,13 +147,39 @@ class ResultFastLane:
         ]
         return ("201 CREATED" if created else "200 OK"), payload, headers
 
+    @property
+    def engine(self) -> Engine:
+        return self._engine or self._bind()
+
     def _bind(self) -> Engine:
-        """The app's own engine and pool (known once the app has a context)."""
+        """The engine of the lane, made on first use (the app's URL is known by then).
+
+        On PostgreSQL the lane has a small pool of its own: connections in autocommit (no
+        BEGIN and COMMIT round trips) and not pinged when taken (the app's pool pings each
+        time: one more round trip). A connection that died meanwhile fails its statement,
+        and the request goes down the full path, whose pool pings. On SQLite, the app's
+        own engine (a file: nothing to ping)."""
         from safetyops.extensions import db
 
-        with self.app.app_context():
-            self._engine = db.engine
-        return self._engine
+        with self._lock:
+            if self._engine is None:
+                with self.app.app_context():
+                    engine = db.engine
+                if engine.dialect.name == "postgresql":
+                    engine = create_engine(
+                        engine.url,
+                        isolation_level="AUTOCOMMIT",
+                        pool_pre_ping=False,
+                        pool_reset_on_return=None,
+                    )
+                    self._own_engine = engine
+                self._engine = engine
+            return self._engine
+
+    def dispose(self) -> None:
+        """Close the lane's own connections (an app discarded, in tests)."""
+        if self._own_engine is not None:
+            self._own_engine.dispose()
 
 
 def _store(
@@ -169,15 +203,12 @@ def _store(
     try:
         stored = conn.execute(*operations.insert_while_open(values)).first() is not None
     except IntegrityError:  # the id is taken: a retry, or another result's id (409)
-        conn.rollback()
         existing = conn.execute(_stored_query(), {"id": data.id}).first()
         if existing is not None and operations.is_same_result(existing, round_id, data):
             return existing, False
         return None
     if not stored:
-        conn.rollback()  # completed meanwhile: the full path says so
-        return None
-    conn.commit()
+        return None  # completed meanwhile: the full path says so
     return SimpleNamespace(**values), True
 
 

@@ -31,9 +31,12 @@ def statements(app, db):
     def record(_conn, _cursor, statement, *_args):
         sent.append(" ".join(statement.split()))
 
-    event.listen(db.engine, "before_cursor_execute", record)
+    engines = {db.engine, app.extensions["result_fast_lane"].engine}  # the lane's own pool
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     yield sent
-    event.remove(db.engine, "before_cursor_execute", record)
+    for engine in engines:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def _fast(sent: list[str]) -> bool:
