@@ -49,8 +49,7 @@ def record_receipt(
     """Keep the entry's three times, once per client UUID (a resend keeps the first)."""
     if not client_id:
         return
-    if db.session.get(OutboxReceipt, client_id) is not None:
-        return
+    # Not looked up first: a first receipt is the common case; a resend fails the key.
     received = utcnow()
     tapped, sent = tapped_at(), sent_at()
     db.session.add(

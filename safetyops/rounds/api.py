@@ -81,7 +81,8 @@ def round_plans(code: str):
      responses={201: RoundOut})  # fmt: skip
 @allow(*WALKERS)
 def start_round(body: RoundStartIn):
-    plan = db.session.get(RoundPlan, body.plan_id)
+    # With its campus: the answer names it (one query, not two).
+    plan = db.session.get(RoundPlan, body.plan_id, options=[joinedload(RoundPlan.campus)])
     if plan is None or not plan.active:
         return json_error(404, "not found")
     require_campus_access(current_user, plan.campus_id)

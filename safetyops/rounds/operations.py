@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import Insert, Select, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from safetyops.accounts.models import User, user_campus
 from safetyops.audit import operations as audit
@@ -187,11 +188,8 @@ def start_round(
     started offline reaches the server later); default now."""
     if client_id:
         _check_uuid(client_id, "id")
-        existing = db.session.scalar(select(Round).where(Round.client_id == client_id))
-        if existing is not None:
-            if existing.plan_id != plan.id or existing.officer_id != officer.id:
-                raise Conflict("this id was used to start a different round")
-            return existing
+    # A start sent again (same client id) is caught by the unique client id when inserted
+    # (_insert_round), not looked up first: a new round is the common case.
     # One query, not a checkpoint load per stop.
     stops = list(
         db.session.scalars(
@@ -209,7 +207,10 @@ def start_round(
         checkpoint_ids=stops,
         started_at=_tap_time(started_at),
     )
-    return _insert_round(round_, client_id)
+    winner = _insert_round(round_, client_id)
+    if winner.plan_id != plan.id or winner.officer_id != officer.id:
+        raise Conflict("this id was used to start a different round")
+    return winner
 
 
 TAP_AGE_MAX = timedelta(days=1)  # an outbox entry older than a day is kept at a day
@@ -252,11 +253,12 @@ def _insert_round(round_: Round, client_id: str | None) -> Round:
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()  # a concurrent double tap won the race
+        db.session.rollback()  # sent before, or a concurrent double tap won the race
         winner = db.session.scalar(select(Round).where(Round.client_id == client_id))
         if winner is None:
             raise
         return winner
+    set_committed_value(round_, "results", [])  # a new round: no need to ask
     audit.record(
         "start",
         "round",
