@@ -20,6 +20,8 @@ class BaseConfig:
     # Relative SQLite paths are resolved inside the instance folder by Flask-SQLAlchemy.
     DATABASE_URL: str | None = "sqlite:///safetyops.db"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # The common result post answered before Flask (rounds/fast_lane.py); False: full path.
+    RESULT_FAST_LANE = True
 
     # Sessions and cookies
     SESSION_COOKIE_HTTPONLY = True

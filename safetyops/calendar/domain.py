@@ -58,6 +58,15 @@ class SchoolCalendar:
         object.__setattr__(self, "terms", tuple(sorted(self.terms, key=lambda t: t.start)))
 
     @cached_property
+    def _hash(self) -> int:
+        return hash((self.terms, self.closures, self.weekdays))
+
+    def __hash__(self) -> int:
+        # Kept: the compliance engine's schedules are cached by calendar (a district's 200
+        # campuses share one), and hashing every term and closure each time costs more.
+        return self._hash
+
+    @cached_property
     def _closed(self) -> frozenset[date]:
         """Closed days that matter: those inside a term (a closure outside every term
         changes nothing, so a range from year 1 to 9999 costs no more than its terms)."""

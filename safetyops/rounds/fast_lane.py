@@ -96,7 +96,7 @@ class ResultFastLane:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("QUERY_STRING"):
             return None
         match = self.path.fullmatch(environ.get("PATH_INFO", ""))
-        if match is None or not self.app.config.get("RESULT_FAST_LANE", True):
+        if match is None or not self.app.config["RESULT_FAST_LANE"]:
             return None
         content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
         if content_type != "application/json":
