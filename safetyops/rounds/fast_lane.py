@@ -30,7 +30,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, Select, bindparam, create_engine, exists, select
+from sqlalchemy import Connection, Engine, Select, and_, bindparam, create_engine, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from safetyops.accounts import tokens
@@ -233,19 +233,22 @@ def _may_post(row: Any) -> bool:
 def _poster_query() -> Select:
     """The token's active owner and the round asked for, with its campus's zone and whether
     the owner belongs to that campus: one statement, built once per process."""
-    member = exists().where(
-        user_campus.c.user_id == User.id, user_campus.c.campus_id == Round.campus_id
-    )
+    # A left join on user_campus's primary key, not an EXISTS: PostgreSQL ran the EXISTS
+    # as a hash of the whole user_campus table, built again for every post.
     return (
         select(
             User.id.label("user_id"), User.role, ApiToken.last_used_at, Round.campus_id,
             Round.officer_id, Round.completed_at, Round.checkpoint_ids, Campus.timezone,
-            member.label("member"),
+            user_campus.c.campus_id.is_not(None).label("member"),
         )
         .select_from(ApiToken)
         .join(User, User.id == ApiToken.user_id)
         .join(Round, Round.id == bindparam("round_id"))
         .join(Campus, Campus.id == Round.campus_id)
+        .outerjoin(
+            user_campus,
+            and_(user_campus.c.user_id == User.id, user_campus.c.campus_id == Round.campus_id),
+        )
         .where(
             ApiToken.token_hash == bindparam("digest"),
             ApiToken.revoked_at.is_(None),
