@@ -344,3 +344,25 @@ def test_pack_reminder_lead_days_are_validated():
     )
     with pytest.raises(ValueError, match="reminder_lead_days must be a list"):
         parse_pack(base.format('reminder_lead_days = ["soon"]'))
+
+
+def test_a_schedule_is_worked_out_once_per_rule_and_calendar_value():
+    """The district matrix's campuses share a calendar: equal calendars share the cached
+    schedule, and a calendar with one more closure gets its own."""
+    from safetyops.compliance.engine import schedule
+
+    rule = Rule("evac", "evacuation", period="month", min_school_days=1)
+    copy = SchoolCalendar(terms=(SPRING, FALL), closures=tuple(CLOSURES))
+    assert copy == CAL and hash(copy) == hash(CAL)
+    assert schedule(rule, copy, None) is schedule(rule, CAL, None)
+    snowed_in = SchoolCalendar(
+        terms=CAL.terms, closures=(*CLOSURES, Closure("Snow", FALL.start, FALL.end))
+    )
+    fall_months = {p.label for p, *_ in schedule(rule, snowed_in, None) if p.start < SPRING.start}
+    assert fall_months  # the fall months are still periods...
+    assert all(
+        not in_session
+        for period, _opens, _deadline, in_session in schedule(rule, snowed_in, None)
+        if period.end < SPRING.start and period.start >= FALL.start
+    )  # ...but with every fall day closed, none of them is required
+    assert any(in_session for *_, in_session in schedule(rule, CAL, None))
