@@ -19,19 +19,23 @@ class Counted:
 
 
 @contextlib.contextmanager
-def counting(engine) -> Iterator[Counted]:
-    """Statements sent to ``engine`` inside the block (an executemany counts once, as it is
-    one round of batched parameters), and the block's wall time."""
+def counting(*engines) -> Iterator[Counted]:
+    """Statements sent to ``engines`` inside the block (an executemany counts once, as it is
+    one round of batched parameters), and the block's wall time. Several engines: the app's
+    and the result fast lane's own pool (PostgreSQL)."""
     counted = Counted()
 
     def note(_conn, _cursor, statement, _params, _context, _executemany) -> None:
         counted.queries += 1
         counted.statements.append(" ".join(statement.split())[:160])
 
-    event.listen(engine, "before_cursor_execute", note)
+    engines = tuple(dict.fromkeys(engines))  # the same engine once (SQLite: one engine)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", note)
     t0 = time.perf_counter()
     try:
         yield counted
     finally:
         counted.seconds = time.perf_counter() - t0
-        event.remove(engine, "before_cursor_execute", note)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", note)

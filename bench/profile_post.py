@@ -99,10 +99,13 @@ def main() -> None:
     statements = [0]
     shown: list[str] = []
 
-    @event.listens_for(engine, "before_cursor_execute")
     def _count(_conn, _cursor, statement, *_args) -> None:
         statements[0] += 1
         shown.append(" ".join(statement.split())[:150])
+
+    # The app's engine and the result fast lane's own pool (PostgreSQL).
+    for each in dict.fromkeys((engine, app.extensions["result_fast_lane"].engine)):
+        event.listen(each, "before_cursor_execute", _count)
 
     for _ in range(105):  # warm up (a round is started every 20 posts)
         post()
