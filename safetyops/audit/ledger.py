@@ -155,11 +155,14 @@ def seal() -> int:
                      "sealed_at": now})  # fmt: skip
         tips[record.chain] = (seq + 1, digest)
     count = len(rows)
-    for start in range(0, count, BATCH):  # Core inserts in batches: no ORM bookkeeping
-        db.session.execute(insert(EvidenceSeal), rows[start : start + BATCH])
     try:
+        for start in range(0, count, BATCH):  # Core inserts in batches: no ORM bookkeeping
+            db.session.execute(insert(EvidenceSeal), rows[start : start + BATCH])
         db.session.commit()
-    except IntegrityError:  # another sealer ran at the same moment: its links stand
+    except IntegrityError:
+        # Another sealer ran at the same moment (the seal-evidence job beside the weekly
+        # report's own seal): its links stand. PostgreSQL reports the clash on the INSERT
+        # itself, SQLite may on the commit; either way nothing of this run is kept.
         db.session.rollback()
         return 0
     return count

@@ -131,3 +131,39 @@ def test_the_audit_page_shows_each_chains_head(sealed, client, district, db):  #
     for _chain, (_seq, digest) in ledger.heads().items():
         assert digest in page
     assert "Evidence chains" in page
+
+
+def test_two_sealers_at_the_same_moment_keep_the_first_one_s_links(evidence, db):  # noqa: F811
+    """The seal-evidence job and the weekly report's own seal may run at once. The one that
+    commits second clashes on a record already sealed: it keeps nothing, raises nothing
+    (PostgreSQL reports the clash on the INSERT itself), and the chain verifies."""
+    from sqlalchemy.orm import Session
+
+    heads = ledger.heads
+
+    def another_sealer_commits_first():
+        # Between this sealer's reading and its writing, another one (a second scheduler
+        # thread, on its own connection and session) seals everything and commits.
+        with db.engine.connect() as conn, Session(bind=conn) as other:
+            ledger.db, ledger.heads = _SessionHolder(other), heads
+            try:
+                assert ledger.seal() > 10
+            finally:
+                ledger.db, ledger.heads = db, another_sealer_commits_first
+        return heads()
+
+    ledger.heads = another_sealer_commits_first
+    try:
+        assert ledger.seal() == 0  # the clash: nothing kept, no error
+    finally:
+        ledger.heads = heads
+    report = ledger.verify()
+    assert report.ok, report.problems
+    assert ledger.seal() == 0  # everything was sealed, once
+
+
+class _SessionHolder:
+    """``db.session`` for ledger.py: the other sealer's own session."""
+
+    def __init__(self, session):
+        self.session = session
