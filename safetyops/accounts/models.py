@@ -27,6 +27,8 @@ class Role(enum.StrEnum):
 
 # Roles that see every campus; the others see only the campuses they are assigned to.
 DISTRICT_WIDE_ROLES = frozenset({Role.SAFETY_ADMIN, Role.VIEWER})
+# Who walks rounds and posts their results (pages, API, the offline outbox, the fast lane).
+WALKERS = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.SAFETY_ADMIN})
 
 
 class EmployerKind(enum.StrEnum):

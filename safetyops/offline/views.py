@@ -11,14 +11,13 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 
-from safetyops.accounts.models import Role
+from safetyops.accounts.models import WALKERS, Role
 from safetyops.core.access import allow, public
 from safetyops.core.db import utcnow
 from safetyops.offline import queries
 from safetyops.rounds.forms import ACTION_CHOICES, FINDING_KIND_CHOICES
 
 bp = Blueprint("offline", __name__)
-WALKERS = (Role.OFFICER, Role.SUPERVISOR, Role.SAFETY_ADMIN)
 REVIEWERS = (Role.SUPERVISOR, Role.SAFETY_ADMIN, Role.PRINCIPAL, Role.VIEWER)
 
 # What the service worker keeps at install: the files every officer page uses.

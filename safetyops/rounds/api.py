@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
-from safetyops.accounts.models import Role
+from safetyops.accounts.models import WALKERS
 from safetyops.api.blueprint import bp
 from safetyops.api.contract import api
 from safetyops.api.serializers import plan_json, result_json, round_json
@@ -35,7 +35,6 @@ from safetyops.rounds.schemas import (
     RoundStartIn,
 )
 
-WALKERS = (Role.OFFICER, Role.SUPERVISOR, Role.SAFETY_ADMIN)
 ONLY_WALKER = "only the officer walking this round can change it"
 
 

@@ -34,7 +34,14 @@ from sqlalchemy import Connection, Engine, Select, and_, bindparam, create_engin
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from safetyops.accounts import tokens
-from safetyops.accounts.models import DISTRICT_WIDE_ROLES, ApiToken, Role, User, user_campus
+from safetyops.accounts.models import (
+    DISTRICT_WIDE_ROLES,
+    WALKERS,
+    ApiToken,
+    Role,
+    User,
+    user_campus,
+)
 from safetyops.api.serializers import result_json
 from safetyops.campuses.models import Campus
 from safetyops.core import observability
@@ -46,7 +53,6 @@ from safetyops.rounds import operations
 from safetyops.rounds.models import ResultStatus, Round, RoundResult
 from safetyops.rounds.schemas import ResultIn
 
-WALKERS = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.SAFETY_ADMIN})  # as rounds/api.py
 ENDPOINT = "api.post_result"  # the full path's endpoint: one name in the metrics
 MAX_BODY = 64 * 1024  # a result is a few hundred bytes; anything bigger takes the full path
 

@@ -21,7 +21,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from safetyops.accounts.models import Role
+from safetyops.accounts.models import WALKERS, Role
 from safetyops.campuses.models import Checkpoint
 from safetyops.core import record_rules
 from safetyops.core.access import allow, campus_for, require_campus_access, visible_campus_ids
@@ -46,7 +46,6 @@ from safetyops.rounds.forms import (
 from safetyops.rounds.models import Round, RoundPlan, RoundResult
 
 bp = Blueprint("rounds", __name__)
-WALKERS = (Role.OFFICER, Role.SUPERVISOR, Role.SAFETY_ADMIN)
 PLANNERS = (Role.SUPERVISOR, Role.SAFETY_ADMIN)
 REVIEWERS = (Role.SUPERVISOR, Role.SAFETY_ADMIN, Role.PRINCIPAL, Role.VIEWER)
 
