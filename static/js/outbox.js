@@ -470,7 +470,6 @@
       }
       list.appendChild(li);
     });
-    box.hidden = false;
   }
   if (box) {
     var syncButton = box.querySelector("[data-outbox-sync]");

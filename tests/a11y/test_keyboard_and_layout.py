@@ -357,6 +357,31 @@ def test_a_saved_form_says_so_in_a_status_region(browser, demo_server):
     context.close()
 
 
+def test_nothing_moves_when_the_outbox_indicator_fills_in(browser, demo_server):
+    """The indicator is filled in after the page loads (it reads the tablet's storage): its
+    room is kept from the start, so a button about to be tapped does not jump down; without
+    JavaScript it takes no room at all."""
+    context = _context(browser, "en-US")
+    page = context.new_page()
+    sign_in_as(page, demo_server.url, "officer")
+    page.goto(demo_server.path("/account/notifications"))
+    box = page.locator("#outbox-status")
+    expect(box).to_have_attribute("data-state", "saved")
+    save = page.locator("main form button[type=submit]").last
+    filled = save.bounding_box()
+    box.evaluate("el => el.removeAttribute('data-state')")  # as it is before outbox.js ran
+    expect(box).to_be_hidden()
+    assert save.bounding_box() == filled
+    context.close()
+
+    bare = browser.new_context(viewport={"width": 820, "height": 1180}, java_script_enabled=False)
+    page = bare.new_page()
+    sign_in_as(page, demo_server.url, "officer")
+    page.goto(demo_server.path("/account/notifications"))
+    assert page.locator("#outbox-status").evaluate("el => getComputedStyle(el).display") == "none"
+    bare.close()
+
+
 def test_a_problem_is_reported_with_the_keyboard_alone(browser, demo_server):
     """The walk's "Problem" opens with Enter, its choices are reached by Tab and chosen with
     the arrow keys, and its save button is reached too (nothing needs a pointer)."""

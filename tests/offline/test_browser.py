@@ -38,7 +38,7 @@ def api_get(page, path):
 
 
 def indicator(page):
-    return page.locator("#outbox-status:not([hidden]) [data-outbox-text]")
+    return page.locator("#outbox-status[data-state] [data-outbox-text]")
 
 
 def test_a_round_walked_offline_is_stored_exactly_once(context, page, demo_server):

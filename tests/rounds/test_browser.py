@@ -22,7 +22,7 @@ def start_ave_door_check(page):
 
 def indicator(page):
     """The outbox indicator every signed-in page shows (static/js/outbox.js)."""
-    return page.locator("#outbox-status:not([hidden]) [data-outbox-text]")
+    return page.locator("#outbox-status[data-state] [data-outbox-text]")
 
 
 def test_officer_walks_a_round_and_principal_sees_the_finding(browser, context, page, live_server):
