@@ -107,6 +107,9 @@ class BaseConfig:
     SMTP_TIMEOUT = 10
     MAIL_FROM = "SafetyOps <safetyops@localhost>"
     EMAIL_MAX_ATTEMPTS = 6
+    # An email claimed by a sender that has not recorded it this long after is sent again
+    # (the sender crashed); longer than any one SMTP exchange (SMTP_TIMEOUT) can take.
+    EMAIL_CLAIM_TIMEOUT_SECONDS = 600
     BASE_URL = "http://127.0.0.1:5000"  # links in emails and calendar feeds
 
     # Reminders and the scheduler.

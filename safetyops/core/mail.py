@@ -18,8 +18,19 @@ def is_configured() -> bool:
     return bool(current_app.config.get("SMTP_HOST"))
 
 
-def send_email(to: str, subject: str, text: str, html: str | None = None) -> str:
-    """Send one message; returns its Message-ID. Raises on any SMTP or network error."""
+def message_id(local_part: str) -> str:
+    """A Message-ID of our own making, on the sender's domain: the same email sent again
+    (after a crash between SMTP's answer and our record of it) carries the same one, so mail
+    clients and archives see one message."""
+    domain = current_app.config["MAIL_FROM"].rpartition("@")[2].rstrip(">") or "localhost"
+    return f"<{local_part}@{domain}>"
+
+
+def send_email(
+    to: str, subject: str, text: str, html: str | None = None, msgid: str | None = None
+) -> str:
+    """Send one message; returns its Message-ID (``msgid``, or a new random one). Raises on
+    any SMTP or network error."""
     config = current_app.config
     if not config.get("SMTP_HOST"):
         raise MailNotConfigured("SAFETYOPS_SMTP_HOST is not set")
@@ -28,7 +39,9 @@ def send_email(to: str, subject: str, text: str, html: str | None = None) -> str
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    message["Message-ID"] = msgid or make_msgid(
+        domain=config["MAIL_FROM"].rpartition("@")[2].rstrip(">") or None
+    )
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")

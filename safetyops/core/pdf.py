@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit
+
+# WeasyPrint logs each screen-only CSS rule it skips (media queries, sticky, ...) and each
+# layout step, about 40 lines a PDF: an operator's log needs only its errors.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
 def html_to_pdf(

@@ -26,8 +26,6 @@ from safetyops.notifications.models import EmailPreference, EmailStatus, Notific
 from safetyops.scheduler.models import JobSlot
 
 log = logging.getLogger(__name__)
-# A claim older than this is treated as a crashed sender: the email is tried again.
-STALE_CLAIM = timedelta(minutes=10)
 # Email that could not go out for this long is dropped (it stays in the app): after an
 # outage, or when SMTP is configured late, nobody gets a flood of stale reminders.
 MAX_EMAIL_AGE = timedelta(days=3)
@@ -218,6 +216,12 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
 # ---- email delivery -----------------------------------------------------------------------
 
 
+def _stale_claim() -> timedelta:
+    """A claim older than this is a crashed sender's (EMAIL_CLAIM_TIMEOUT_SECONDS): the email
+    is tried again, with the same Message-ID."""
+    return timedelta(seconds=current_app.config["EMAIL_CLAIM_TIMEOUT_SECONDS"])
+
+
 def _claim(notification_id: int, now: datetime) -> bool:
     """Take one email to send; only one process can (the UPDATE is the lock)."""
     claimed = db.session.execute(
@@ -227,7 +231,7 @@ def _claim(notification_id: int, now: datetime) -> bool:
             or_(
                 Notification.email_status == EmailStatus.PENDING,
                 (Notification.email_status == EmailStatus.SENDING)
-                & (Notification.email_claimed_at < now - STALE_CLAIM),
+                & (Notification.email_claimed_at < now - _stale_claim()),
             ),
         )
         .values(email_status=EmailStatus.SENDING, email_claimed_at=now)
@@ -289,7 +293,7 @@ def deliver_pending(now: datetime | None = None, limit: int = 500) -> dict[str, 
             or_(
                 Notification.email_status == EmailStatus.PENDING,
                 (Notification.email_status == EmailStatus.SENDING)
-                & (Notification.email_claimed_at < now - STALE_CLAIM),
+                & (Notification.email_claimed_at < now - _stale_claim()),
             )
         )
         .order_by(Notification.id)
@@ -304,7 +308,8 @@ def deliver_pending(now: datetime | None = None, limit: int = 500) -> dict[str, 
         user = notification.user
         try:
             subject, text, html = _render([notification], user, _subject_of(notification, user))
-            mailer.send_email(user.email, subject, text, html)
+            msgid = mailer.message_id(f"notification.{notification.id}")
+            mailer.send_email(user.email, subject, text, html, msgid=msgid)
         except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried later
             notification.email_attempts += 1
             notification.email_error = f"{type(exc).__name__}: {exc}"[:1000]
@@ -356,7 +361,8 @@ def send_digests(day_label: str, now: datetime | None = None) -> dict[str, int]:
         )
         try:
             subject, text, html = _render(waiting, user, _digest_subject(len(waiting)))
-            mailer.send_email(user.email, subject, text, html)
+            msgid = mailer.message_id(f"digest.{day_label}.u{user_id}")
+            mailer.send_email(user.email, subject, text, html, msgid=msgid)
         except Exception as exc:  # noqa: BLE001 - retried by tomorrow's digest
             db.session.execute(
                 delete(JobSlot).where(

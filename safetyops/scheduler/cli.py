@@ -13,7 +13,8 @@ def scheduler_command() -> None:
     """Run the job scheduler (one process; a second one waits as a standby)."""
     from safetyops.scheduler.process import run_scheduler
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    level = current_app.config.get("LOG_LEVEL", "INFO")
+    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our own lines say enough
     run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]  # the proxy's
 

@@ -147,6 +147,28 @@ def test_a_failed_send_is_retried_and_never_blocks_the_job(app, db, smtp, term):
     assert run_job("deliver-email")["sent"] == 0
 
 
+def test_a_crashed_senders_email_goes_again_with_the_same_message_id(app, db, smtp, term):
+    """A sender killed with an email claimed (sent or not: SMTP cannot say) leaves it
+    'sending'; once the claim is stale another sender sends it, as the same message."""
+    app.config["SMTP_HOST"] = ""  # made, not sent yet
+    run_job("compliance-reminders", as_of=date(2026, 9, 1))
+    app.config["SMTP_HOST"] = "127.0.0.1"
+    assert run_job("deliver-email")["sent"] == 2
+    first = {str(m["Message-ID"]) for m in smtp.inbox.messages}
+    assert len(first) == 2 and all(m.startswith("<notification.") for m in first)
+    claimed = datetime.now(UTC)
+    crashed = db.session.scalars(select(Notification).order_by(Notification.id)).first()
+    crashed.email_status, crashed.email_claimed_at = EmailStatus.SENDING, claimed
+    db.session.commit()
+    timeout = timedelta(seconds=app.config["EMAIL_CLAIM_TIMEOUT_SECONDS"])
+    assert run_job("deliver-email", now=claimed + timeout / 2)["sent"] == 0  # still held
+    assert run_job("deliver-email", now=claimed + timeout * 2)["sent"] == 1
+    again = smtp.inbox.messages[-1]
+    assert len(smtp.inbox.messages) == 3 and str(again["Message-ID"]) in first
+    domain = app.config["MAIL_FROM"].rpartition("@")[2].rstrip(">")
+    assert str(again["Message-ID"]) == f"<notification.{crashed.id}@{domain}>"
+
+
 def test_jobs_run_cli_is_idempotent(runner, db, smtp, term):
     first = runner.invoke(args=["jobs", "run", "compliance-reminders", "--as-of", "2026-09-08"])
     assert first.exit_code == 0, first.output
