@@ -32,6 +32,8 @@ from safetyops.core.timefmt import campus_today
 from safetyops.drills import export as drill_export
 from safetyops.drills import operations as drills_service
 from safetyops.drills.domain import DrillType
+from safetyops.offline import queries as receipts
+from safetyops.offline.models import EntryKind
 from safetyops.drills.forms import (
     TYPE_LABELS,
     AmendDrillForm,
@@ -151,6 +153,7 @@ def index(code: str):
         campus=campus,
         drills=records,
         calls=calls,
+        call_receipts=receipts.record_receipts(EntryKind.MEDICAL_CALL, [c.id for c in calls]),
         year=year,
         year_label=school_year_label(year),
         labels=TYPE_LABELS,
@@ -167,6 +170,8 @@ def show(drill_id: int):
     return render_template(
         "drills/show.html",
         drill=drill,
+        # Logged on a tablet: its times as sent and their flags, for the supervisor.
+        receipt=receipts.record_receipts(EntryKind.DRILL, [drill.id]).get(drill.id),
         after=after,
         extras=after["extras"],
         campus=drill.campus,

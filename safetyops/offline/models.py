@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from safetyops.core.db import Base, enum_check, utcnow
@@ -26,7 +26,11 @@ class OutboxReceipt(Base):
     UUID (a resend keeps the first receipt)."""
 
     __tablename__ = "outbox_receipt"
-    __table_args__ = (enum_check("kind", EntryKind),)
+    __table_args__ = (
+        enum_check("kind", EntryKind),
+        # The receipts of a round, a drill or a medical call (migration 0020).
+        Index("ix_outbox_receipt_kind_record", "kind", "record_id"),
+    )
 
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))

@@ -237,6 +237,25 @@ class RoundTimes:
     receipts: list[ReceiptRow] = field(default_factory=list)
 
 
+def record_receipts(kind: EntryKind, record_ids: Sequence[int]) -> dict[int, ReceiptRow]:
+    """The receipt of each drill or medical call that came through a tablet's outbox, with
+    its flags (clock off, late sync), by record id: one query. A record logged another way
+    has none."""
+    if not record_ids:
+        return {}
+    rules = time_rules()
+    receipts = db.session.scalars(
+        select(OutboxReceipt).where(
+            OutboxReceipt.kind == kind, OutboxReceipt.record_id.in_(list(record_ids))
+        )
+    )
+    return {
+        r.record_id: ReceiptRow(r, receipt_flags(r, rules))
+        for r in receipts
+        if r.record_id is not None
+    }
+
+
 def receipt_flags(receipt: OutboxReceipt, rules: domain.TimeRules) -> tuple[domain.TimeFlag, ...]:
     if receipt.tapped_at is None:
         return ()

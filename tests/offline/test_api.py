@@ -306,3 +306,38 @@ def test_a_start_synced_hours_later_is_flagged_late_with_its_raw_times(client, t
     review = client.get("/rounds/review?flagged=1").get_data(as_text=True)
     row = review.split(f'data-round="{round_["id"]}"')[1].split("</tr>")[0]
     assert 'data-flag="late_sync"' in row
+
+
+def test_a_drill_and_a_medical_call_synced_late_show_their_flags(client, two_campuses):
+    """Drills and medical calls from the outbox keep their tablet times too: a supervisor
+    sees a late sync on the drill's page and beside the medical call, as on a round's."""
+    client.login(two_campuses["officer_a"])
+    now = utcnow()
+    late = {"X-Sent-At": iso(now), "X-Tapped-At": iso(now - timedelta(hours=6))}
+    drill = client.post_json(
+        "/api/v1/campuses/AAA/drills",
+        {"client_id": str(uuid.uuid4()), "fields": drill_fields()},
+        headers=late,
+    ).json
+    on_time = client.post_json(
+        "/api/v1/campuses/AAA/drills",
+        {"client_id": str(uuid.uuid4()), "fields": drill_fields(start_time="11:00")},
+        headers={"X-Sent-At": iso(now), "X-Tapped-At": iso(now - timedelta(minutes=1))},
+    ).json
+    call = client.post_json(
+        "/api/v1/campuses/AAA/medical-calls",
+        {"client_id": str(uuid.uuid4()),
+         "fields": {"day": YESTERDAY, "called_time": "10:00", "location": "Gym",
+                    "actions": ["first_aid"]}},
+        headers=late,
+    ).json  # fmt: skip
+    client.logout()
+    client.login(two_campuses["supervisor_a"])
+    page = client.get(drill["url"]).get_data(as_text=True)
+    receipt = page.split('id="drill-receipt"')[1].split("</table>")[0]
+    assert 'data-flag="late_sync"' in receipt
+    page = client.get(on_time["url"]).get_data(as_text=True)
+    assert 'id="drill-receipt"' in page and "data-flag=" not in page.split('id="drill-receipt"')[1]
+    listing = client.get("/campuses/AAA/drills").get_data(as_text=True)
+    row = listing.split(f'data-call="{call["id"]}"')[1].split("</tr>")[0]
+    assert 'data-flag="late_sync"' in row
