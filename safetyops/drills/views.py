@@ -32,8 +32,6 @@ from safetyops.core.timefmt import campus_today
 from safetyops.drills import export as drill_export
 from safetyops.drills import operations as drills_service
 from safetyops.drills.domain import DrillType
-from safetyops.offline import queries as receipts
-from safetyops.offline.models import EntryKind
 from safetyops.drills.forms import (
     TYPE_LABELS,
     AmendDrillForm,
@@ -43,6 +41,8 @@ from safetyops.drills.forms import (
 )
 from safetyops.drills.models import DRILL_FIELDS, Drill
 from safetyops.extensions import db
+from safetyops.offline import queries as receipts
+from safetyops.offline.models import EntryKind
 
 bp = Blueprint("drills", __name__)
 LOGGERS = (Role.OFFICER, Role.PRINCIPAL, Role.SUPERVISOR, Role.SAFETY_ADMIN)
