@@ -49,8 +49,11 @@ run: install
 	SAFETYOPS_BASE_URL=http://$(HOST):$(PORT) \
 	$(BIN)/safetyops run --host $(HOST) --port $(PORT) --debug --no-reload
 
+# Two workers (pytest-xdist): the SQLite tests on one, the PostgreSQL tests on the other
+# (tests/conftest.py's scheduler). TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= 2
 test: install-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadscope) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check safetyops tests bench

@@ -50,6 +50,33 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if item not in dropped]
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``make test`` (pytest-xdist, ``--dist loadscope``) each backend's tests stay on
+    one worker: only one process drops and migrates the PostgreSQL test database, and a
+    backend's module-wide servers start once. The fault tests (throwaway PostgreSQL
+    clusters, gunicorn under load) join the SQLite worker, the lighter one: one at a time,
+    never beside each other. Tests without a database go to whichever worker is free.
+    (xdist's own ``xdist_group`` marks are not honoured under pytest 9.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByBackend(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_scope(nodeid) or super()._split_scope(nodeid)
+
+    return ByBackend(config, log)
+
+
+def worker_scope(nodeid: str) -> str | None:
+    """The backend a test runs on, from its id (``test_x[sqlite-...]``), "sqlite" for the
+    fault tests; None: a test without a database."""
+    if nodeid.startswith("tests/faults/"):
+        return "sqlite"
+    params = nodeid.partition("[")[2].rstrip("]").split("-")
+    return next((b for b in ("sqlite", "postgresql") if b in params), None)
+
+
 def _migrate(url: str) -> None:
     from flask_migrate import upgrade
 

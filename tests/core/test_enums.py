@@ -34,7 +34,9 @@ def _checks(kind: str) -> list[tuple[str, str, CheckConstraint]]:
         for constraint in table.constraints:
             if isinstance(constraint, CheckConstraint) and kind in constraint.info:
                 found.append((table.name, constraint.info["column"], constraint))
-    return found
+    # A table's constraints are a set: sorted, every process collects the same order
+    # (pytest-xdist's workers must).
+    return sorted(found, key=lambda check: check[:2])
 
 
 ENUM_CHECKS = _checks("allowed")
