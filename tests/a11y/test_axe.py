@@ -91,7 +91,7 @@ OFFICER_OUTDOOR = [
     if role == "officer" and name in OUTDOOR_PAGES
 ]
 
-LANGUAGES = {"en": "en-US", "es": "es-ES"}
+LANGUAGES = {"en": "en-US", "es": "es-ES", "vi": "vi-VN"}
 
 
 def _by_role() -> dict[str, list[tuple[str, str, int]]]:
