@@ -207,11 +207,12 @@ def evaluate_rule(
     as_of: date,
     school_year: int | None = None,
 ) -> list[Requirement]:
+    types = rule.counted_types  # a new frozenset on each access: once per rule, not drill
     candidates = sorted(
         (
             d
             for d in drills
-            if d.drill in rule.counted_types
+            if d.drill in types
             and d.day <= as_of
             and (rule.real_events_count or not d.real_event)
         ),
