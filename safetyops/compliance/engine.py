@@ -212,9 +212,7 @@ def evaluate_rule(
         (
             d
             for d in drills
-            if d.drill in types
-            and d.day <= as_of
-            and (rule.real_events_count or not d.real_event)
+            if d.drill in types and d.day <= as_of and (rule.real_events_count or not d.real_event)
         ),
         key=lambda d: (d.day, d.id),
     )
