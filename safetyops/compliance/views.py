@@ -95,7 +95,7 @@ def _matrix_cells() -> Callable[[Requirement | None], Markup]:
     rendering each of the ~1,800 on its own was most of the page's time."""
     template = current_app.jinja_env.get_template("compliance/_matrix_cell.html")
     words = {k: str(v) for k, v in STATUS_WORDS.items()}  # translated once, not per cell
-    done: dict[tuple, Markup] = {}
+    done: dict[tuple | None, Markup] = {}
 
     def cell(r: Requirement | None) -> Markup:
         key = (r.status, r.counted, r.required, r.deadline) if r else None
