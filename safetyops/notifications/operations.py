@@ -308,7 +308,10 @@ def deliver_pending(now: datetime | None = None, limit: int = 500) -> dict[str, 
         user = notification.user
         try:
             subject, text, html = _render([notification], user, _subject_of(notification, user))
-            msgid = mailer.message_id(f"notification.{notification.id}")
+            # The same id on a resend; the creation time keeps another deployment sending
+            # from the same domain (a staging copy) from ever using the same one.
+            made = int(notification.created_at.timestamp() * 1_000_000)
+            msgid = mailer.message_id(f"notification.{notification.id}.{made}")
             mailer.send_email(user.email, subject, text, html, msgid=msgid)
         except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried later
             notification.email_attempts += 1
@@ -361,8 +364,7 @@ def send_digests(day_label: str, now: datetime | None = None) -> dict[str, int]:
         )
         try:
             subject, text, html = _render(waiting, user, _digest_subject(len(waiting)))
-            msgid = mailer.message_id(f"digest.{day_label}.u{user_id}")
-            mailer.send_email(user.email, subject, text, html, msgid=msgid)
+            mailer.send_email(user.email, subject, text, html)
         except Exception as exc:  # noqa: BLE001 - retried by tomorrow's digest
             db.session.execute(
                 delete(JobSlot).where(

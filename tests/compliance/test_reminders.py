@@ -166,7 +166,8 @@ def test_a_crashed_senders_email_goes_again_with_the_same_message_id(app, db, sm
     again = smtp.inbox.messages[-1]
     assert len(smtp.inbox.messages) == 3 and str(again["Message-ID"]) in first
     domain = app.config["MAIL_FROM"].rpartition("@")[2].rstrip(">")
-    assert str(again["Message-ID"]) == f"<notification.{crashed.id}@{domain}>"
+    assert str(again["Message-ID"]).startswith(f"<notification.{crashed.id}.")
+    assert str(again["Message-ID"]).endswith(f"@{domain}>")
 
 
 def test_jobs_run_cli_is_idempotent(runner, db, smtp, term):

@@ -167,7 +167,7 @@ def test_two_nodes_two_schedulers_under_load_with_a_failover():
         smtp.stop()
         cluster.remove()
     emails = Counter(str(m["Message-ID"]) for m in smtp.inbox.messages)
-    notified = {int(m.group(1)) for e in emails if (m := re.match(r"<notification\.(\d+)@", e))}
+    notified = {int(m.group(1)) for e in emails if (m := re.match(r"<notification\.(\d+)\.", e))}
     resent = sum(n - 1 for n in emails.values())
     print(f"scale-out: {figures_out}; notifications {total}, emails {len(emails)} (+{resent})")
     assert figures_out["acknowledged"] == 8 * 25
