@@ -22,8 +22,12 @@ def message_id(local_part: str) -> str:
     """A Message-ID of our own making, on the sender's domain: the same email sent again
     (after a crash between SMTP's answer and our record of it) carries the same one, so mail
     clients and archives see one message."""
-    domain = current_app.config["MAIL_FROM"].rpartition("@")[2].rstrip(">") or "localhost"
-    return f"<{local_part}@{domain}>"
+    return f"<{local_part}@{_sender_domain() or 'localhost'}>"
+
+
+def _sender_domain() -> str:
+    """The domain of MAIL_FROM ("SafetyOps <safetyops@district.org>": district.org)."""
+    return current_app.config["MAIL_FROM"].rpartition("@")[2].rstrip(">")
 
 
 def send_email(
@@ -39,9 +43,7 @@ def send_email(
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = msgid or make_msgid(
-        domain=config["MAIL_FROM"].rpartition("@")[2].rstrip(">") or None
-    )
+    message["Message-ID"] = msgid or make_msgid(domain=_sender_domain() or None)
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")

@@ -241,18 +241,10 @@ def record_receipts(kind: EntryKind, record_ids: Sequence[int]) -> dict[int, Rec
     """The receipt of each drill or medical call that came through a tablet's outbox, with
     its flags (clock off, late sync), by record id: one query. A record logged another way
     has none."""
-    if not record_ids:
-        return {}
     rules = time_rules()
-    receipts = db.session.scalars(
-        select(OutboxReceipt).where(
-            OutboxReceipt.kind == kind, OutboxReceipt.record_id.in_(list(record_ids))
-        )
-    )
     return {
-        r.record_id: ReceiptRow(r, receipt_flags(r, rules))
-        for r in receipts
-        if r.record_id is not None
+        record_id: ReceiptRow(receipt, receipt_flags(receipt, rules))
+        for record_id, (receipt, *_resends) in _receipts([kind], record_ids).items()
     }
 
 
@@ -263,14 +255,19 @@ def receipt_flags(receipt: OutboxReceipt, rules: domain.TimeRules) -> tuple[doma
 
 
 def _round_receipts(round_ids: list[int]) -> dict[int, list[OutboxReceipt]]:
+    return _receipts([EntryKind.ROUND_START, EntryKind.ROUND_COMPLETE], round_ids)
+
+
+def _receipts(
+    kinds: Sequence[EntryKind], record_ids: Sequence[int]
+) -> dict[int, list[OutboxReceipt]]:
+    """The receipts of these kinds for these records, by record id, oldest first: one query
+    (by the (kind, record_id) index)."""
     found: dict[int, list[OutboxReceipt]] = defaultdict(list)
-    if round_ids:
+    if record_ids:
         for receipt in db.session.scalars(
             select(OutboxReceipt)
-            .where(
-                OutboxReceipt.kind.in_([EntryKind.ROUND_START, EntryKind.ROUND_COMPLETE]),
-                OutboxReceipt.record_id.in_(round_ids),
-            )
+            .where(OutboxReceipt.kind.in_(kinds), OutboxReceipt.record_id.in_(list(record_ids)))
             .order_by(OutboxReceipt.received_at)
         ):
             if receipt.record_id is not None:
