@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from safetyops.accounts.models import User
 from safetyops.campuses.models import Campus, Checkpoint
 
@@ -17,7 +19,8 @@ def campus_json(campus: Campus) -> dict:
     }
 
 
-def checkpoint_json(checkpoint: Checkpoint) -> dict:
+def checkpoint_json(checkpoint: Checkpoint | Any) -> dict:
+    """A checkpoint, or a row of its columns (``_CHECKPOINT_COLUMNS``)."""
     return {
         "id": checkpoint.id,
         "name": checkpoint.name,
@@ -27,6 +30,12 @@ def checkpoint_json(checkpoint: Checkpoint) -> dict:
         "location_notes": checkpoint.location_notes,
         "active": checkpoint.active,
     }
+
+
+_CHECKPOINT_COLUMNS = (
+    Checkpoint.id, Checkpoint.name, Checkpoint.kind, Checkpoint.expected_state,
+    Checkpoint.walk_order, Checkpoint.location_notes, Checkpoint.active,
+)  # fmt: skip
 
 
 def user_json(user: User) -> dict:
@@ -75,10 +84,12 @@ def round_json(round_) -> dict:
     from safetyops.campuses.models import Checkpoint
     from safetyops.extensions import db
 
+    # Plain rows, not models: a round start and a completion answer with all its stops,
+    # and loading 20 models was a good part of their CPU (issue 16).
     checkpoints = {
         cp.id: cp
-        for cp in db.session.scalars(
-            select(Checkpoint).where(Checkpoint.id.in_(round_.checkpoint_ids))
+        for cp in db.session.execute(
+            select(*_CHECKPOINT_COLUMNS).where(Checkpoint.id.in_(round_.checkpoint_ids))
         )
     }
     return {

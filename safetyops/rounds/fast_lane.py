@@ -3,18 +3,20 @@
 A walk is a result post per door, from every officer at once; on a small server that post is
 most of the load (issue 16). Its common case is always the same: a live token of the
 officer walking the round, a new result id, an open round, a door found as expected. This
-WSGI middleware answers exactly that case with two statements on one pooled connection (who
-is asking and their round, in one query; the guarded INSERT) and none of the framework's
-per-request machinery: no ORM session, no Flask-Login, no before-request hooks.
+WSGI middleware answers exactly that case with one statement on one pooled connection (an
+INSERT ... SELECT whose conditions are the access rules: who is asking, their round, their
+campus, the checkpoint) and none of the framework's per-request machinery: no ORM session,
+no Flask-Login, no before-request hooks.
 
 The identical retry of a stored result (a tablet that never heard the answer) is answered
-here too, with 200. Anything else goes down the full path, unchanged, with the body it sent:
-a problem found (a finding is opened), a used id with another body (409), a completed round,
-a token due its last-used stamp, bad input (the full path's error message), no access (its
-401, 403 or 404), a database error. The fast lane never answers what the full path would
-answer differently: the rules it applies are the full path's own functions
-(``parse_result``, ``result_values``, ``insert_while_open``, ``is_same_result``,
-``result_json``), and the tests post the same requests down both lanes and compare.
+here too, with 200 (a second statement, for retries only). Anything else goes down the full
+path, unchanged, with the body it sent: a problem found (a finding is opened), a used id
+with another body (409), a completed round, a token due its last-used stamp, a tap time
+without an offset, bad input (the full path's error message), no access (its 401, 403 or
+404), a database error. The fast lane never answers what the full path would answer
+differently: it uses the full path's own functions (``result_input``, ``result_values``,
+``guarded_insert``, ``is_same_result``, ``result_json``), its SQL conditions are the full
+path's checks, and the tests post the same requests down both lanes and compare.
 """
 
 from __future__ import annotations
@@ -30,7 +32,23 @@ from types import SimpleNamespace
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, Select, and_, bindparam, create_engine, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Insert,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    cast,
+    create_engine,
+    exists,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from safetyops.accounts import tokens
@@ -38,12 +56,10 @@ from safetyops.accounts.models import (
     DISTRICT_WIDE_ROLES,
     WALKERS,
     ApiToken,
-    Role,
     User,
     user_campus,
 )
 from safetyops.api.serializers import result_json
-from safetyops.campuses.models import Campus
 from safetyops.core import observability
 from safetyops.core.db import utcnow
 from safetyops.core.errors import ValidationFailed
@@ -193,64 +209,69 @@ def _store(
 ) -> tuple[Any, bool] | None:
     """(the result, created) if the fast lane may answer: stored now, or stored before
     with the same body (a retry: 200). None leaves the answer to the full path."""
-    row = conn.execute(
-        _poster_query(), {"digest": tokens.digest(secret), "round_id": round_id}
-    ).first()
-    if row is None or not _may_post(row):
-        return None
-    round_ = operations.RoundRef(
-        round_id, row.campus_id, row.officer_id, None, row.checkpoint_ids, row.timezone
-    )
+    if body.recorded_at.tzinfo is None:
+        return None  # read in the campus's zone: the full path knows it
     try:
-        data = operations.parse_result(round_, body)
+        data = operations.result_input(body, "UTC")  # the time has its offset: no zone used
     except ValidationFailed:
         return None  # the full path's message
     values = operations.result_values(round_id, data, device_time(sent_header))
+    rights = {
+        "open_round_id": round_id,
+        "digest": tokens.digest(secret),
+        "fresh_after": utcnow() - tokens.LAST_USE_RECORDED_EVERY,
+    }
+    statement = _insert_if_allowed(conn.dialect.name, tuple(values))
     try:
-        stored = conn.execute(*operations.insert_while_open(values)).first() is not None
+        row = conn.execute(statement, {**values, **rights, "member": data.checkpoint_id}).first()
     except IntegrityError:  # the id is taken: a retry, or another result's id (409)
-        existing = conn.execute(_stored_query(), {"id": data.id}).first()
+        existing = conn.execute(_stored_query(), {"id": data.id, **rights}).first()
         if existing is not None and operations.is_same_result(existing, round_id, data):
             return existing, False
         return None
-    if not stored:
-        return None  # completed meanwhile: the full path says so
+    if row is None:
+        # Not allowed, not this round's checkpoint, completed, a token due its last-used
+        # stamp, no such round: the full path tells which.
+        return None
     return SimpleNamespace(**values), True
 
 
 @functools.cache
-def _stored_query() -> Select:
-    return select(RoundResult.__table__).where(RoundResult.id == bindparam("id"))
+def _insert_if_allowed(dialect: str, columns: tuple[str, ...]) -> Insert:
+    """The guarded INSERT of a result, with every rule of the full path's access check and
+    the checkpoint's membership of the round as its conditions: one round trip per post.
+    Built once per process and dialect."""
 
+    def narrow(source: Select) -> Select:
+        return _with_rights(source).where(_checkpoint_of_round(dialect))
 
-def _may_post(row: Any) -> bool:
-    """What the full path checks, from the one row: the role may walk, the officer walks
-    this round, the campus is theirs, the round is open, the token's use is recorded."""
-    role = Role(row.role)
-    if role not in WALKERS or row.officer_id != row.user_id or row.completed_at is not None:
-        return False
-    if role not in DISTRICT_WIDE_ROLES and not row.member:
-        return False
-    last_used = row.last_used_at
-    return last_used is not None and utcnow() - last_used <= tokens.LAST_USE_RECORDED_EVERY
+    return operations.guarded_insert(columns, narrow)
 
 
 @functools.cache
-def _poster_query() -> Select:
-    """The token's active owner and the round asked for, with its campus's zone and whether
-    the owner belongs to that campus: one statement, built once per process."""
+def _stored_query() -> Select:
+    """A stored result by id, if the token's owner may post on its round (still open)."""
+    table = RoundResult.__table__
+    return _with_rights(
+        select(table)
+        .join(Round, Round.id == table.c.round_id)
+        .where(
+            table.c.id == bindparam("id"),
+            Round.id == bindparam("open_round_id"),
+            Round.completed_at.is_(None),
+        )
+    )
+
+
+def _with_rights(query: Select) -> Select:
+    """What the full path checks, added to a query on ``round``: a live token whose last use
+    is recorded, of an active user of a walking role who walks this round, on one of their
+    campuses (district-wide roles: any)."""
     # A left join on user_campus's primary key, not an EXISTS: PostgreSQL ran the EXISTS
     # as a hash of the whole user_campus table, built again for every post.
     return (
-        select(
-            User.id.label("user_id"), User.role, ApiToken.last_used_at, Round.campus_id,
-            Round.officer_id, Round.completed_at, Round.checkpoint_ids, Campus.timezone,
-            user_campus.c.campus_id.is_not(None).label("member"),
-        )
-        .select_from(ApiToken)
-        .join(User, User.id == ApiToken.user_id)
-        .join(Round, Round.id == bindparam("round_id"))
-        .join(Campus, Campus.id == Round.campus_id)
+        query.join(User, User.id == Round.officer_id)
+        .join(ApiToken, ApiToken.user_id == User.id)
         .outerjoin(
             user_campus,
             and_(user_campus.c.user_id == User.id, user_campus.c.campus_id == Round.campus_id),
@@ -258,9 +279,21 @@ def _poster_query() -> Select:
         .where(
             ApiToken.token_hash == bindparam("digest"),
             ApiToken.revoked_at.is_(None),
+            ApiToken.last_used_at >= bindparam("fresh_after", type_=ApiToken.last_used_at.type),
             User.active.is_(True),
+            User.role.in_(sorted(WALKERS)),
+            or_(User.role.in_(sorted(DISTRICT_WIDE_ROLES)), user_campus.c.user_id.is_not(None)),
         )
-    )  # fmt: skip
+    )
+
+
+def _checkpoint_of_round(dialect: str) -> ColumnElement[bool]:
+    """The posted checkpoint (``member``) is one of the round's (a JSON list of ids)."""
+    member = bindparam("member", type_=Integer)
+    if dialect == "postgresql":
+        return cast(Round.checkpoint_ids, JSONB).contains(func.jsonb_build_array(member))
+    ids = func.json_each(Round.checkpoint_ids).table_valued("value")
+    return exists(select(ids.c.value).where(ids.c.value == member))
 
 
 def _read_body(environ: dict) -> bytes | None:
