@@ -58,6 +58,17 @@ WORDS = {
     "drill_compliance": _l("Drill compliance"),
     "overdue": _l("Overdue"),
     "due": _l("due"),
+    "flagged_rounds": _l("rounds flagged for review"),
+    # Said once per campus section (200 of them): looked up once per page.
+    "campus_pdf": _l("campus PDF"),
+    "versus": _l("Against the 8 weeks before"),
+    "average": _l("average"),
+    "points": _l("points"),
+    "findings": _l("findings"),
+    "trend": _l("Last 8 weeks and this one"),
+    "week": _l("Week"),
+    "rounds_completed_row": _l("Rounds completed"),
+    "findings_row": _l("Findings"),
 }
 # The age buckets are keys of the stored figures (snapshots keep them): labels at display.
 AGE_WORDS = {

@@ -9,6 +9,7 @@ passed.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -38,7 +39,9 @@ class Instance:
     due_by: datetime  # window end + grace
 
     def key(self) -> str:
-        return f"{self.plan_id}:{self.day.isoformat()}:{self.window_start:%H%M}"
+        # Not strftime: a district report keys some 20,000 instances twice (issue 16).
+        start = self.window_start
+        return f"{self.plan_id}:{self.day.isoformat()}:{start.hour:02d}{start.minute:02d}"
 
 
 @dataclass(frozen=True)
@@ -73,18 +76,16 @@ def expected_instances(
     school = is_school_day or (lambda _campus, day: weekday_school_day(day))
     instances = []
     for plan in plans:
-        zone = ZoneInfo(plan.timezone)
         for day in _days(start, end):
             if day.isoweekday() not in plan.weekdays:
                 continue
             if plan.school_days_only and not school(plan.campus_id, day):
                 continue
             for opens, closes in plan.windows:
-                window_start = datetime.combine(day, opens, zone).astimezone(UTC)
-                window_end = datetime.combine(day, closes, zone).astimezone(UTC)
+                window_start = _utc(day, opens, plan.timezone)
+                window_end = _utc(day, closes, plan.timezone)
                 if window_end <= window_start:  # a window past midnight
-                    window_end = datetime.combine(day + timedelta(days=1), closes, zone)
-                    window_end = window_end.astimezone(UTC)
+                    window_end = _utc(day + timedelta(days=1), closes, plan.timezone)
                 instances.append(
                     Instance(
                         plan.id,
@@ -97,6 +98,13 @@ def expected_instances(
                 )
     instances.sort(key=lambda i: (i.window_start, i.plan_id))
     return instances
+
+
+@functools.lru_cache(maxsize=16384)
+def _utc(day: date, moment: time, zone: str) -> datetime:
+    """A local wall-clock time on ``day`` at ``zone``, in UTC. Cached: a district's plans
+    share a few zones and windows, and a report expands 9 weeks of them (issue 16)."""
+    return datetime.combine(day, moment, ZoneInfo(zone)).astimezone(UTC)
 
 
 def match_rounds(
