@@ -11,6 +11,8 @@ from sqlalchemy import insert
 from safetyops.audit.models import AuditEvent
 from safetyops.extensions import db
 
+_EVENTS = insert(AuditEvent.__table__)  # type: ignore[arg-type]  # a mapped Table
+
 
 def set_context(actor_id: int | None, interface: str) -> None:
     """Called once per request (web/api) or CLI command (cli)."""
@@ -50,6 +52,35 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_now(
+    action: str,
+    entity_type: str,
+    entity_id: Any,
+    changes: dict[str, Any] | None = None,
+    campus_id: int | None = None,
+    actor_id: int | None = None,
+) -> None:
+    """``record``, written at once by one INSERT in the session's transaction, with no ORM
+    object to flush: for the busiest writes (a round's start and completion, issue 16). The
+    calling service commits it with its change, as with ``record``."""
+    from safetyops.core.db import utcnow  # core modules import audit
+
+    ctx = g if has_app_context() else None
+    db.session.connection().execute(
+        _EVENTS,
+        {
+            "at": utcnow(),
+            "actor_id": actor_id if actor_id is not None else getattr(ctx, "audit_actor_id", None),
+            "interface": getattr(ctx, "audit_interface", "system"),
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": str(entity_id),
+            "campus_id": campus_id,
+            "changes": changes or {},
+        },
+    )
 
 
 def record_many(

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import request
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from safetyops.core.db import utcnow
 from safetyops.extensions import db
 from safetyops.offline.domain import corrected_time, device_time
 from safetyops.offline.models import EntryKind, OutboxReceipt
+
+_RECEIPTS = insert(OutboxReceipt.__table__)  # type: ignore[arg-type]  # a mapped Table
 
 
 def _header_time(name: str) -> datetime | None:
@@ -52,20 +55,22 @@ def record_receipt(
     # Not looked up first: a first receipt is the common case; a resend fails the key.
     received = utcnow()
     tapped, sent = tapped_at(), sent_at()
-    db.session.add(
-        OutboxReceipt(
-            client_id=client_id[:64],
-            kind=kind.value,
-            user_id=user_id,
-            campus_id=campus_id,
-            record_id=record_id,
-            tapped_at=tapped,
-            sent_at=sent,
-            received_at=received,
-            corrected_at=corrected_time(tapped, sent, received) if tapped else None,
-        )
-    )
+    # One INSERT, no ORM object to flush: every round start sends a receipt (issue 16).
     try:
+        db.session.connection().execute(
+            _RECEIPTS,
+            {
+                "client_id": client_id[:64],
+                "kind": kind.value,
+                "user_id": user_id,
+                "campus_id": campus_id,
+                "record_id": record_id,
+                "tapped_at": tapped,
+                "sent_at": sent,
+                "received_at": received,
+                "corrected_at": corrected_time(tapped, sent, received) if tapped else None,
+            },
+        )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same entry, sent twice at once: the first receipt stands

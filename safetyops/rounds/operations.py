@@ -262,7 +262,7 @@ def _insert_round(round_: Round, client_id: str | None) -> Round:
             raise
         return winner
     set_committed_value(round_, "results", [])  # a new round: no need to ask
-    audit.record(
+    audit.record_now(
         "start",
         "round",
         round_.id,
@@ -625,7 +625,7 @@ def complete_round(round_: Round, reason: str = "", finished_at: datetime | None
     # What was just written, not read back (the answer shows it).
     set_committed_value(round_, "completed_at", completed_at)
     set_committed_value(round_, "incomplete_reason", incomplete_reason)
-    audit.record(
+    audit.record_now(
         "complete",
         "round",
         round_.id,
