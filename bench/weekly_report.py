@@ -64,6 +64,9 @@ def main() -> None:
         export_peak(args.db, args.export_child, 365)
         return
     app = open_app(args.db)
+    from safetyops.core.heap import freeze_loaded_objects
+
+    freeze_loaded_objects()  # as each production worker does once loaded (safetyops.wsgi)
     queries = {"n": 0}
     with app.app_context():
         from safetyops.extensions import db
