@@ -220,13 +220,14 @@ TAP_AGE_MAX = timedelta(days=1)  # an outbox entry older than a day is kept at a
 
 
 def _tap_time(moment: datetime | None) -> datetime:
-    """A tablet's (corrected) tap time, kept between a day ago and now."""
+    """A tablet's (corrected) tap time, kept between a day ago and now, in UTC (as stored:
+    the answer shows it without reading it back)."""
     now = utcnow()
     if moment is None:
         return now
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return min(max(moment, now - TAP_AGE_MAX), now)
+    return min(max(moment, now - TAP_AGE_MAX), now).astimezone(UTC)
 
 
 def start_single_check(

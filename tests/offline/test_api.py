@@ -5,7 +5,7 @@ flags on the round page, the review list and the weekly report."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -142,6 +142,30 @@ def test_a_round_started_and_finished_offline_keeps_the_tap_times(client, two_ca
         {"plan_id": plan.id, "id": str(uuid.uuid4()), "started_at": iso(now + timedelta(hours=3))},
     ).json
     assert datetime.fromisoformat(other["started_at"]) <= utcnow()
+
+
+def test_a_round_answers_its_times_as_stored_whatever_offset_the_tablet_sent(
+    client, two_campuses, plan
+):
+    """Start and completion answer with what they wrote, not read back: the times must be
+    the stored ones (UTC), even when the tablet's clock has an offset."""
+    client.login(two_campuses["officer_a"])
+    now = utcnow()
+    local = timezone(timedelta(hours=-7))
+    started = (now - timedelta(minutes=30)).astimezone(local)
+    round_ = client.post_json(
+        "/api/v1/rounds", {"plan_id": plan.id, "started_at": started.isoformat()}
+    ).json
+    finished = (now - timedelta(minutes=5)).astimezone(local)
+    done = client.post_json(
+        f"/api/v1/rounds/{round_['id']}/complete",
+        {"reason": "rain", "finished_at": finished.isoformat()},
+    ).json
+    stored = client.get(f"/api/v1/rounds/{round_['id']}").json  # read from the database
+    assert round_["started_at"] == stored["started_at"] and stored["started_at"].endswith("+00:00")
+    assert done["completed_at"] == stored["completed_at"]
+    assert stored["completed_at"].endswith("+00:00")
+    assert datetime.fromisoformat(stored["completed_at"]) == finished
 
 
 # ---- drills and medical calls from the outbox ---------------------------------------------
