@@ -263,8 +263,11 @@ def _driver_insert(dialect: Any, columns: tuple[str, ...]) -> tuple[str, dict[st
 
 
 def _naive_utc(value: Any) -> Any:
-    """What UTCDateTime stores for an aware datetime; anything else as it is."""
+    """What UTCDateTime stores for an aware datetime (and, like it, no naive one: the lane
+    then hands the post to the full path); anything else as it is."""
     if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(UTC).replace(tzinfo=None)
     return value
 
