@@ -1,5 +1,6 @@
 """Queries and time to validate and import CSV files of 10,000 rows: drills, calendar
-entries, checkpoints and campuses (a roster-sized file each).
+entries, checkpoints and campuses (a roster-sized file each), and a OneRoster staff
+roster (``safetyops roster sync``) of as many staff, with as many students again (skipped).
 
     python bench/imports.py                        # a temporary SQLite database
     python bench/imports.py --db postgresql://postgres@127.0.0.1:5432/safetyops_bench_imports
@@ -55,6 +56,48 @@ def csv_text(kind: str, rows: int, codes: list[str], today: date | None = None) 
     else:
         raise ValueError(kind)
     return "\n".join(lines) + "\n"
+
+
+def roster_files(staff: int, codes: list[str]) -> dict[str, str]:
+    """A OneRoster 1.1 bundle (orgs.csv, users.csv): ``staff`` principals spread over the
+    campuses ``codes``, and as many students (never kept)."""
+    orgs = ["sourcedId,identifier,name,type", "district,,District,district"]
+    orgs += [f"org-{c},{c},School {c},school" for c in codes]
+    users = ["sourcedId,status,enabledUser,orgSourcedIds,role,username,givenName,familyName,email"]
+    users += [
+        f"stu-{n},active,true,org-{codes[n % len(codes)]},student,s{n},Student,{n},"
+        f"s{n}@students.bench.org"
+        for n in range(staff)
+    ]
+    users += [
+        f"staff-{n},active,true,org-{codes[n % len(codes)]},administrator,t{n},Staff,{n},"
+        f"staff{n}@bench.org"
+        for n in range(staff)
+    ]
+    return {"orgs.csv": "\n".join(orgs) + "\n", "users.csv": "\n".join(users) + "\n"}
+
+
+def roster_import(files: dict[str, str]):
+    """Read and apply a roster bundle, as ``safetyops roster sync`` does."""
+    from safetyops.accounts import roster_sync
+    from safetyops.accounts.roster import RosterMapping, read_bundle
+
+    return roster_sync.sync(read_bundle(files, RosterMapping()))
+
+
+def measure_roster(staff: int, codes: list[str]):
+    """(counted first sync, counted second sync, report of the first)."""
+    from safetyops.extensions import db
+
+    files = roster_files(staff, codes)
+    with counting(db.engine) as first:
+        report = roster_import(files)
+    assert report.ok, report.errors[:5]
+    db.session.expire_all()
+    with counting(db.engine) as again:
+        repeat = roster_import(files)
+    assert repeat.ok and repeat.created == 0, repeat
+    return first, again, report
 
 
 def importer(kind: str):
@@ -114,12 +157,18 @@ def main() -> None:
         print(f"{url.split(':')[0]}, {args.rows} rows a file, {args.campuses} campuses")
         for kind in KINDS:
             first, again, report = measure(kind, args.rows, codes)
-            print(
-                f"{kind:12s} import: {first.queries:4d} queries {first.seconds:6.1f} s "
-                f"(created {report.created})   again: {again.queries:4d} queries "
-                f"{again.seconds:6.1f} s (all unchanged)",
-                flush=True,
-            )
+            _print(kind, first, again, report.created)
+        first, again, roster = measure_roster(args.rows, codes)
+        _print("roster", first, again, roster.created)
+
+
+def _print(kind: str, first, again, created: int) -> None:
+    print(
+        f"{kind:12s} import: {first.queries:4d} queries {first.seconds:6.1f} s "
+        f"(created {created})   again: {again.queries:4d} queries "
+        f"{again.seconds:6.1f} s (all unchanged)",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

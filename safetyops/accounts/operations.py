@@ -44,6 +44,17 @@ def _user_snapshot(user: User) -> dict:
     return snap
 
 
+def creation_changes(row: dict, campus_codes: list[str]) -> dict:
+    """The audit changes of a user created from ``row`` (its column values) with these
+    campuses: what ``create_user`` records, for users created in a batch."""
+    snap = {
+        "email": row["email"], "name": row["name"], "role": row["role"],
+        "employer_id": row.get("employer_id"), "active": row.get("active", True),
+        "campus_codes": sorted(campus_codes),
+    }  # fmt: skip
+    return audit.diff({}, snap)
+
+
 EMAIL_MAX = 254
 # Districts run internal mail on Active Directory ``.local`` domains, and the demo and the
 # tests use ``.local`` and ``.test``: accept those special-use names (syntax still checked).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
@@ -20,7 +22,21 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+# Accounts that never sign in with a password (roster staff use the district's single
+# sign-on) keep this prefix and a random tail: never an argon2 hash ("$argon2id$..."), so no
+# password matches it, and making one costs no argon2 work (a roster of thousands of staff
+# spent most of its import hashing secrets nobody would ever type; issue 16).
+UNUSABLE_PREFIX = "!"
+
+
+def unusable_password_hash() -> str:
+    return UNUSABLE_PREFIX + secrets.token_urlsafe(24)
+
+
 def verify_password(password_hash: str, password: str) -> bool:
+    if password_hash.startswith(UNUSABLE_PREFIX):
+        dummy_verify(password)  # as long as a real account takes: no hint which kind it is
+        return False
     try:
         return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

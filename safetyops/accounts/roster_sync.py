@@ -7,17 +7,19 @@ accounts not in the roster) are left alone."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.orm import selectinload
 
 from safetyops.accounts import operations as accounts
-from safetyops.accounts.models import User
+from safetyops.accounts.models import User, user_campus
+from safetyops.accounts.passwords import unusable_password_hash
 from safetyops.accounts.roster import Bundle, RosterMapping, StaffRecord, read_bundle, read_mapping
 from safetyops.audit import operations as audit
 from safetyops.campuses.models import Campus
+from safetyops.core.db import insert_rows, new_rows
 from safetyops.core.errors import ValidationFailed
 from safetyops.extensions import db
 
@@ -64,23 +66,33 @@ def sync(bundle: Bundle, dry_run: bool = False) -> SyncReport:
     if report.errors:
         return report
     audit.set_context(None, "roster")
-    users = list(db.session.scalars(select(User)))
+    # With their campuses: comparing each person's campuses loaded them one by one.
+    users = list(db.session.scalars(select(User).options(selectinload(User.campuses))))
     by_roster = {u.roster_id: u for u in users if u.roster_id}
     by_email = {u.email: u for u in users}
+    new: list[tuple[StaffRecord, list[Campus]]] = []
+    existing: list[tuple[User, StaffRecord, list[Campus]]] = []
     for record in bundle.staff:
         user = by_roster.get(record.sourced_id) or by_email.get(record.email)
         if not record.active:
             continue  # handled below with everyone who left
         wanted = [campuses[code] for code in record.campus_codes]
         if user is None:
-            report.created += 1
-            report.changes.append(
-                f"create {record.email} ({record.role}, {', '.join(record.campus_codes)})"
-            )
-            if not dry_run:
-                _create(record, wanted)
-            continue
+            new.append((record, wanted))
+        else:
+            existing.append((user, record, wanted))
+    report.errors = _unfit_new_accounts(new)  # before anything changes
+    if report.errors:
+        return report
+    for user, record, wanted in existing:
         _apply(user, record, wanted, report, dry_run)
+    for record, _wanted in new:
+        report.created += 1
+        report.changes.append(
+            f"create {record.email} ({record.role}, {', '.join(record.campus_codes)})"
+        )
+    if not dry_run:
+        _create_all(new)
     active_ids = set()
     for record in bundle.staff:
         known = by_roster.get(record.sourced_id) or by_email.get(record.email)
@@ -97,18 +109,54 @@ def sync(bundle: Bundle, dry_run: bool = False) -> SyncReport:
     return report
 
 
-def _create(record: StaffRecord, campuses: list[Campus]) -> None:
-    user = accounts.create_user(
-        email=record.email,
-        name=record.name,
-        role=record.role,
-        # Never typed: roster accounts sign in through the district's single sign-on.
-        password=secrets.token_urlsafe(32),
-        campuses=campuses,
-        commit=False,
+def _unfit_new_accounts(new: list[tuple[StaffRecord, list[Campus]]]) -> list[str]:
+    """What would stop the new accounts being made, checked before any is: each email as
+    an account's email must be, and one person per email."""
+    errors, seen = [], set()
+    for record, _campuses in new:
+        try:
+            email = accounts.normalise_email(record.email)
+        except ValidationFailed as exc:
+            errors.append(f"{record.email}: {next(iter(exc.errors.values()))}")
+            continue
+        if email in seen:
+            errors.append(f"{record.email}: two people in the roster have this email")
+        seen.add(email)
+    return errors
+
+
+def _create_all(new: list[tuple[StaffRecord, list[Campus]]]) -> None:
+    """The new accounts in a fixed number of statements whatever their number (issue 16):
+    the users in one batched INSERT, their ids back by email in one query, their campuses
+    in one INSERT and their audit events in one. No password: roster staff sign in through
+    the district's single sign-on (an unusable password hash, no argon2 work)."""
+    if not new:
+        return
+    emails = [accounts.normalise_email(record.email) for record, _campuses in new]
+    rows = [
+        {"email": email, "name": record.name.strip(), "role": record.role,
+         "password_hash": unusable_password_hash(), "password_is_demo": False,
+         "managed_by_roster": True, "roster_id": record.sourced_id}
+        for email, (record, _campuses) in zip(emails, new, strict=True)
+    ]  # fmt: skip
+    insert_rows(db.session, User, new_rows(User, rows))
+    found = db.session.execute(select(User.email, User.id).where(User.email.in_(emails)))
+    ids: dict[str, int] = dict(found.all())  # (email, id) rows
+    memberships = [
+        {"user_id": ids[email], "campus_id": campus.id}
+        for email, (_record, campuses) in zip(emails, new, strict=True)
+        for campus in campuses
+    ]
+    if memberships:
+        db.session.execute(insert(user_campus), memberships)
+    audit.record_many(
+        "create",
+        "user",
+        (
+            (ids[email], accounts.creation_changes(row, [c.code for c in campuses]), None)
+            for email, row, (_record, campuses) in zip(emails, rows, new, strict=True)
+        ),
     )
-    user.managed_by_roster, user.roster_id = True, record.sourced_id
-    db.session.commit()
 
 
 def _apply(

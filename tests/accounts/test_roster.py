@@ -184,3 +184,33 @@ def test_a_mapping_file_names_the_roles(runner, two_campuses, db, tmp_path):
     mapping.write_text('[roles]\nteacher = "headmaster"\n')
     refused = runner.invoke(args=["roster", "sync", "--mapping", str(mapping), str(directory)])
     assert refused.exit_code != 0 and "unknown SafetyOps role" in refused.output
+
+
+def test_roster_staff_have_no_password_anyone_could_type(
+    runner, client, two_campuses, db, tmp_path, monkeypatch
+):
+    """Roster accounts sign in through single sign-on: their stored password is unusable
+    (no argon2 hash of a secret nobody knows), no password signs them in, and refusing one
+    still runs a password check (no timing hint that the account is of that kind)."""
+    from safetyops.accounts import passwords
+
+    directory, _staff_rows = _night_one(tmp_path)
+    assert runner.invoke(args=["roster", "sync", str(directory)]).exit_code == 0
+    staff = _users(db)["staff0@district.org"]
+    assert staff.password_hash.startswith(passwords.UNUSABLE_PREFIX)
+    checks = []
+    real = passwords.dummy_verify
+    monkeypatch.setattr(passwords, "dummy_verify", lambda pw: checks.append(pw) or real(pw))
+    for guess in ("", staff.password_hash, staff.password_hash[1:], "Correct-horse-1"):
+        answer = client.post("/login", {"email": staff.email, "password": guess})
+        assert answer.status_code == 200  # the form again, not a redirect into the app
+    assert "Correct-horse-1" in checks  # the refusal ran the same argon2 check
+
+
+def test_two_new_people_with_one_email_change_nothing(runner, two_campuses, db, tmp_path):
+    staff = [_staff(1), _staff(2, email="staff1@district.org")]
+    before = len(_users(db))
+    result = runner.invoke(args=["roster", "sync", str(_bundle(tmp_path / "dup", staff, 0))])
+    assert result.exit_code != 0
+    assert "two people in the roster have this email" in result.output, result.output
+    assert len(_users(db)) == before

@@ -70,3 +70,27 @@ def test_cli_no_bar_for_a_short_file(app, codes, runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "checking rows" not in result.output
     assert "created 5" in result.output
+
+
+def test_a_roster_sync_does_not_grow_with_the_staff(app, codes):
+    """``safetyops roster sync``: new staff in a fixed number of statements (users, their
+    campuses and audit events each one batched INSERT), no argon2 work for them."""
+    from safetyops.accounts.models import User
+    from safetyops.accounts.passwords import UNUSABLE_PREFIX
+
+    imports.measure_roster(5, codes)  # some staff known already: their campuses are read
+    few, few_again, few_report = imports.measure_roster(10, codes)
+    many, many_again, many_report = imports.measure_roster(100, codes)
+    assert (few_report.created, many_report.created) == (5, 90)
+    assert many.queries == few.queries, (few.statements, many.statements)
+    assert many_again.queries == few_again.queries
+    users = db.session.scalars(select(User).where(User.email.like("staff%@bench.org"))).all()
+    assert len(users) == 100
+    assert all(u.password_hash.startswith(UNUSABLE_PREFIX) for u in users)
+    assert {len(u.campuses) for u in users} == {1}
+    events = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.entity_type == "user", AuditEvent.action == "create"
+        )
+    )
+    assert events == 100
