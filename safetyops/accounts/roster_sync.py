@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import subqueryload
 
 from safetyops.accounts import operations as accounts
 from safetyops.accounts.models import User, user_campus
@@ -66,8 +66,9 @@ def sync(bundle: Bundle, dry_run: bool = False) -> SyncReport:
     if report.errors:
         return report
     audit.set_context(None, "roster")
-    # With their campuses: comparing each person's campuses loaded them one by one.
-    users = list(db.session.scalars(select(User).options(selectinload(User.campuses))))
+    # With their campuses in one more query (subqueryload: selectinload sends one per 500
+    # people): comparing each person's campuses loaded them one by one.
+    users = list(db.session.scalars(select(User).options(subqueryload(User.campuses))))
     by_roster = {u.roster_id: u for u in users if u.roster_id}
     by_email = {u.email: u for u in users}
     new: list[tuple[StaffRecord, list[Campus]]] = []
