@@ -87,17 +87,7 @@ def roster_import(files: dict[str, str]):
 
 def measure_roster(staff: int, codes: list[str]):
     """(counted first sync, counted second sync, report of the first)."""
-    from safetyops.extensions import db
-
-    files = roster_files(staff, codes)
-    with counting(db.engine) as first:
-        report = roster_import(files)
-    assert report.ok, report.errors[:5]
-    db.session.expire_all()
-    with counting(db.engine) as again:
-        repeat = roster_import(files)
-    assert repeat.ok and repeat.created == 0, repeat
-    return first, again, report
+    return _twice(roster_import, roster_files(staff, codes))
 
 
 def importer(kind: str):
@@ -124,16 +114,19 @@ def make_campuses(codes: list[str]) -> None:
 
 def measure(kind: str, rows: int, codes: list[str]):
     """(counted first import, counted second import, report of the first)."""
+    return _twice(importer(kind), csv_text(kind, rows, codes))
+
+
+def _twice(run, data):
+    """``run(data)`` counted, then again (everything unchanged the second time)."""
     from safetyops.extensions import db
 
-    text = csv_text(kind, rows, codes)
-    run = importer(kind)
     with counting(db.engine) as first:
-        report = run(text)
+        report = run(data)
     assert report.ok, report.errors[:5]
     db.session.expire_all()
     with counting(db.engine) as again:
-        repeat = run(text)
+        repeat = run(data)
     assert repeat.ok and repeat.created == 0, repeat
     return first, again, report
 

@@ -40,16 +40,7 @@ def record(
     actor_id: int | None = None,
 ) -> AuditEvent:
     """Add an audit event to the session; the calling service commits it with its change."""
-    ctx = g if has_app_context() else None
-    event = AuditEvent(
-        actor_id=actor_id if actor_id is not None else getattr(ctx, "audit_actor_id", None),
-        interface=getattr(ctx, "audit_interface", "system"),
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        campus_id=campus_id,
-        changes=changes or {},
-    )
+    event = AuditEvent(**_event(action, entity_type, entity_id, changes, campus_id, actor_id))
     db.session.add(event)
     return event
 
@@ -67,20 +58,29 @@ def record_now(
     calling service commits it with its change, as with ``record``."""
     from safetyops.core.db import utcnow  # core modules import audit
 
+    values = _event(action, entity_type, entity_id, changes, campus_id, actor_id)
+    db.session.connection().execute(_EVENTS, {"at": utcnow(), **values})
+
+
+def _event(
+    action: str,
+    entity_type: str,
+    entity_id: Any,
+    changes: dict[str, Any] | None,
+    campus_id: int | None,
+    actor_id: int | None,
+) -> dict[str, Any]:
+    """An event's columns but its time; who and how from the request or command."""
     ctx = g if has_app_context() else None
-    db.session.connection().execute(
-        _EVENTS,
-        {
-            "at": utcnow(),
-            "actor_id": actor_id if actor_id is not None else getattr(ctx, "audit_actor_id", None),
-            "interface": getattr(ctx, "audit_interface", "system"),
-            "action": action,
-            "entity_type": entity_type,
-            "entity_id": str(entity_id),
-            "campus_id": campus_id,
-            "changes": changes or {},
-        },
-    )
+    return {
+        "actor_id": actor_id if actor_id is not None else getattr(ctx, "audit_actor_id", None),
+        "interface": getattr(ctx, "audit_interface", "system"),
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        "campus_id": campus_id,
+        "changes": changes or {},
+    }
 
 
 def record_many(
