@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,21 +39,19 @@ def check_password_strength(password: str, field: str = "password") -> None:
         raise ValidationFailed({field: _("The demo password cannot be used in production.")})
 
 
-def _user_snapshot(user: User) -> dict:
+def _user_snapshot(user: User, campus_codes: Iterable[str] | None = None) -> dict:
+    """What the audit trail keeps of a user; ``campus_codes`` for one not loaded with its
+    campuses (made in a batch)."""
     snap = audit.snapshot(user, ["email", "name", "role", "employer_id", "active"])
-    snap["campus_codes"] = sorted(c.code for c in user.campuses)
+    codes = (c.code for c in user.campuses) if campus_codes is None else campus_codes
+    snap["campus_codes"] = sorted(codes)
     return snap
 
 
-def creation_changes(row: dict, campus_codes: list[str]) -> dict:
-    """The audit changes of a user created from ``row`` (its column values) with these
-    campuses: what ``create_user`` records, for users created in a batch."""
-    snap = {
-        "email": row["email"], "name": row["name"], "role": row["role"],
-        "employer_id": row.get("employer_id"), "active": row.get("active", True),
-        "campus_codes": sorted(campus_codes),
-    }  # fmt: skip
-    return audit.diff({}, snap)
+def creation_changes(user: User, campus_codes: Iterable[str]) -> dict:
+    """What ``create_user`` records, for a user made in a batch (``core.db.new_rows``, its
+    defaults filled in) with these campuses."""
+    return audit.diff({}, _user_snapshot(user, campus_codes))
 
 
 EMAIL_MAX = 254

@@ -82,7 +82,7 @@ def sync(bundle: Bundle, dry_run: bool = False) -> SyncReport:
             new.append((record, wanted))
         else:
             existing.append((user, record, wanted))
-    report.errors = _unfit_new_accounts(new)  # before anything changes
+    emails, report.errors = _new_emails(new)  # checked before anything changes
     if report.errors:
         return report
     for user, record, wanted in existing:
@@ -93,7 +93,7 @@ def sync(bundle: Bundle, dry_run: bool = False) -> SyncReport:
             f"create {record.email} ({record.role}, {', '.join(record.campus_codes)})"
         )
     if not dry_run:
-        _create_all(new)
+        _create_all(new, emails)
     active_ids = set()
     for record in bundle.staff:
         known = by_roster.get(record.sourced_id) or by_email.get(record.email)
@@ -110,10 +110,12 @@ def sync(bundle: Bundle, dry_run: bool = False) -> SyncReport:
     return report
 
 
-def _unfit_new_accounts(new: list[tuple[StaffRecord, list[Campus]]]) -> list[str]:
-    """What would stop the new accounts being made, checked before any is: each email as
-    an account's email must be, and one person per email."""
-    errors, seen = [], set()
+def _new_emails(new: list[tuple[StaffRecord, list[Campus]]]) -> tuple[list[str], list[str]]:
+    """(each new account's email as stored, what stops them being made): each email as an
+    account's email must be, and one person per email. Checked before any is made."""
+    emails: list[str] = []
+    errors: list[str] = []
+    seen: set[str] = set()
     for record, _campuses in new:
         try:
             email = accounts.normalise_email(record.email)
@@ -123,24 +125,28 @@ def _unfit_new_accounts(new: list[tuple[StaffRecord, list[Campus]]]) -> list[str
         if email in seen:
             errors.append(f"{record.email}: two people in the roster have this email")
         seen.add(email)
-    return errors
+        emails.append(email)
+    return emails, errors
 
 
-def _create_all(new: list[tuple[StaffRecord, list[Campus]]]) -> None:
-    """The new accounts in a fixed number of statements whatever their number (issue 16):
-    the users in one batched INSERT, their ids back by email in one query, their campuses
-    in one INSERT and their audit events in one. No password: roster staff sign in through
-    the district's single sign-on (an unusable password hash, no argon2 work)."""
+def _create_all(new: list[tuple[StaffRecord, list[Campus]]], emails: list[str]) -> None:
+    """The new accounts (``emails``: theirs, checked) in a fixed number of statements
+    whatever their number (issue 16): the users in one batched INSERT, their ids back by
+    email in one query, their campuses in one INSERT and their audit events in one. No
+    password: roster staff sign in through the district's single sign-on (an unusable
+    password hash, no argon2 work)."""
     if not new:
         return
-    emails = [accounts.normalise_email(record.email) for record, _campuses in new]
-    rows = [
-        {"email": email, "name": record.name.strip(), "role": record.role,
-         "password_hash": unusable_password_hash(), "password_is_demo": False,
-         "managed_by_roster": True, "roster_id": record.sourced_id}
-        for email, (record, _campuses) in zip(emails, new, strict=True)
-    ]  # fmt: skip
-    insert_rows(db.session, User, new_rows(User, rows))
+    made = new_rows(
+        User,
+        (
+            {"email": email, "name": record.name.strip(), "role": record.role,
+             "password_hash": unusable_password_hash(), "password_is_demo": False,
+             "managed_by_roster": True, "roster_id": record.sourced_id}
+            for email, (record, _campuses) in zip(emails, new, strict=True)
+        ),
+    )  # fmt: skip
+    insert_rows(db.session, User, made)
     found = db.session.execute(select(User.email, User.id).where(User.email.in_(emails)))
     ids: dict[str, int] = dict(found.all())  # (email, id) rows
     memberships = [
@@ -154,8 +160,8 @@ def _create_all(new: list[tuple[StaffRecord, list[Campus]]]) -> None:
         "create",
         "user",
         (
-            (ids[email], accounts.creation_changes(row, [c.code for c in campuses]), None)
-            for email, row, (_record, campuses) in zip(emails, rows, new, strict=True)
+            (ids[user.email], accounts.creation_changes(user, [c.code for c in campuses]), None)
+            for user, (_record, campuses) in zip(made, new, strict=True)
         ),
     )
 
