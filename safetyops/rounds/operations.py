@@ -200,17 +200,11 @@ def start_round(
             .order_by(RoundPlanStop.position)
         )
     )
-    # Keys, not related objects: nothing to cascade at the flush. The answer's campus and
-    # officer are already in the session (the plan's campus, the signed-in user).
-    round_ = Round(
-        campus_id=plan.campus_id,
-        plan_id=plan.id,
-        officer_id=officer.id,
-        client_id=client_id,
-        checkpoint_ids=stops,
-        started_at=_tap_time(started_at),
+    # Keys, not related objects: the answer's campus and officer are already in the session
+    # (the plan's campus, the signed-in user).
+    winner = _insert_round(
+        plan.campus_id, plan.id, officer.id, client_id, stops, _tap_time(started_at)
     )
-    winner = _insert_round(round_, client_id)
     if winner.plan_id != plan.id or winner.officer_id != officer.id:
         raise Conflict("this id was used to start a different round")
     return winner
@@ -242,33 +236,34 @@ def start_single_check(
             if existing.checkpoint_ids != [checkpoint.id] or existing.officer_id != officer.id:
                 raise Conflict("this id was used to start a different round")
             return existing
-    round_ = Round(
-        campus_id=checkpoint.campus_id,
-        plan_id=None,
-        officer_id=officer.id,
-        client_id=client_id,
-        checkpoint_ids=[checkpoint.id],
-        started_at=utcnow(),
+    return _insert_round(
+        checkpoint.campus_id, None, officer.id, client_id, [checkpoint.id], utcnow()
     )
-    return _insert_round(round_, client_id)
 
 
-def _insert_round(new: Round, client_id: str | None) -> Round:
-    """Insert a round built with its keys (not yet in the session) and commit it with its
-    audit event; the round stored under ``client_id`` if that start was sent before.
+def _insert_round(
+    campus_id: int,
+    plan_id: int | None,
+    officer_id: int,
+    client_id: str | None,
+    checkpoint_ids: list[int],
+    started_at: datetime,
+) -> Round:
+    """Insert an open round and commit it with its audit event; the round stored under
+    ``client_id`` if that start was sent before.
 
     One Core INSERT, and the round put in the session as stored (``make_transient_to_detached``
     then ``add``: no flush, no read-back). The ORM's unit of work was the largest part of a
     round start's CPU (issue 16)."""
     values = {
-        "campus_id": new.campus_id,
-        "plan_id": new.plan_id,
-        "officer_id": new.officer_id,
-        "client_id": new.client_id,
-        "started_at": new.started_at,
+        "campus_id": campus_id,
+        "plan_id": plan_id,
+        "officer_id": officer_id,
+        "client_id": client_id,
+        "started_at": started_at,
         "completed_at": None,
         "incomplete_reason": "",
-        "checkpoint_ids": new.checkpoint_ids,
+        "checkpoint_ids": checkpoint_ids,
     }
     try:
         round_id = db.session.connection().execute(_round_insert(), values).scalar_one()
